@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+
+/// The chair's command-line tool.
+public struct ChairCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "chair",
+        abstract: "Read what the public sends to your group through the Blind Relay.",
+        discussion: """
+            Example, for a new chair:
+              chair init                              # make your keys; choose a strong passphrase
+              chair export --name "Chair" --output keys/chair.pub
+              # give keys/chair.pub to the relay's host; read the fingerprint to them to check it
+              chair open message.envelope             # read an envelope someone sent you
+            """,
+        subcommands: [InitCommand.self, ExportCommand.self, OpenCommand.self])
+
+    public init() {}
+}
+
+/// A subcommand whose errors are printed in the tool's voice, followed by a failing exit.
+protocol ChairSubcommand: ParsableCommand {
+    /// Does the work, throwing only errors written for the chair.
+    func execute() throws(ChairError)
+}
+
+extension ChairSubcommand {
+    public func run() throws {
+        do {
+            try execute()
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// Writes a line for the chair on standard error, keeping standard output for data.
+func printStatus(_ text: String) {
+    FileHandle.standardError.write(Data("\(text)\n".utf8))
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Sodium
+
+/// `chair init`: makes the chair's keys and stores them under a passphrase.
+struct InitCommand: ChairSubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Make your keys: one to open messages, one to sign your requests to the relay.",
+        discussion: """
+            The keys are stored in one file, encrypted under a passphrase you choose. Keep a copy
+            of that file somewhere safe (an encrypted USB stick): without it and the passphrase,
+            messages sealed to you cannot be read by anyone.
+
+            Example:
+              chair init --identity ~/iag/identity
+            """)
+
+    @OptionGroup var options: IdentityOptions
+
+    func execute() throws(ChairError) {
+        let path = options.identityPath
+        let passphrase = try options.passphraseSource.read(prompt: "Choose a passphrase: ", confirm: true)
+        if let weakness = PassphrasePolicy.weakness(of: passphrase) {
+            throw ChairError(weakness, hint: PassphrasePolicy.advice)
+        }
+        let identity = ChairIdentity.generate()
+        let text: String
+        do {
+            text = try IdentityFile.seal(identity, passphrase: passphrase, cost: .moderate)
+        } catch {
+            throw ChairError(
+                "there is not enough memory to protect the keys", hint: "close other programs and try again")
+        }
+        try PrivateFile.create(at: path, contents: Array(text.utf8))
+        printStatus("chair: created your identity at \(path)")
+        printStatus("hint: back up that file and remember the passphrase; then run 'chair export'")
+    }
+}

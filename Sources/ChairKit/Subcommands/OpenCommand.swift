@@ -1,0 +1,67 @@
+import ArgumentParser
+import Envelope
+import Foundation
+
+/// `chair open`: opens one envelope from a file or standard input and shows what is inside.
+struct OpenCommand: ChairSubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open",
+        abstract: "Open one envelope (binary or armored text) and show the submission.",
+        discussion: """
+            Example:
+              chair open message.envelope
+              pbpaste | chair open -
+            """)
+
+    @OptionGroup var options: IdentityOptions
+
+    @Argument(help: ArgumentHelp("The envelope file, or - for standard input.", valueName: "file"))
+    var file: String
+
+    func execute() throws(ChairError) {
+        let data = try readInput()
+        let envelope: [UInt8]
+        do {
+            envelope = try Envelope.decodeAnyForm(data)
+            _ = try EnvelopeHeader(validating: envelope)
+        } catch {
+            throw Self.explain(error, file: file)
+        }
+        let identity = try options.unlock()
+        do {
+            let submission = try Envelope.open(envelope, with: identity.encryption)
+            print(SubmissionText.render(submission), terminator: "")
+        } catch {
+            throw Self.explain(error, file: file)
+        }
+    }
+
+    private func readInput() throws(ChairError) -> [UInt8] {
+        if file == "-" {
+            return Array(FileHandle.standardInput.readDataToEndOfFile())
+        }
+        return try PrivateFile.read(file, what: "envelope", hint: "check the file name")
+    }
+
+    static func explain(_ error: EnvelopeError, file: String) -> ChairError {
+        let source = file == "-" ? "the envelope on standard input" : file
+        switch error {
+        case .notAddressedToThisIdentity:
+            return ChairError(
+                "\(source) is not addressed to this identity",
+                hint: "it was sealed to another key; check with 'chair export' that the relay has your current key")
+        case .notAnEnvelope, .armorFailure:
+            return ChairError(
+                "\(source): \(error)", hint: "was a whole Blind Relay envelope given, with nothing else around it?")
+        case .truncated:
+            return ChairError(
+                "\(source): \(error)", hint: "it may have been cut off when copied; copy it again in full")
+        case .unsupportedVersion, .unsupportedRecordVersion:
+            return ChairError("\(source): \(error)", hint: "update the chair tool to the latest version")
+        default:
+            return ChairError(
+                "\(source): \(error)",
+                hint: "it cannot be trusted; ask for it again, and tell the relay's host if this keeps happening")
+        }
+    }
+}

@@ -1,0 +1,3 @@
+import ChairKit
+
+ChairCommand.main()

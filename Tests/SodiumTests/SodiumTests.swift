@@ -1,0 +1,96 @@
+import Sodium
+import Testing
+
+@Suite("The libsodium layer")
+struct SodiumTests {
+    @Test("a sealed box opens with its key pair only")
+    func sealedBoxOpensWithItsKey() throws {
+        let recipient = BoxKeyPair.generate()
+        let box = SealedBox.seal(SecretBytes(utf8: "secret"), to: recipient.publicKey)
+        #expect(box.count == 6 + SealedBox.overhead)
+        let opened = try #require(SealedBox.open(box[...], with: recipient))
+        #expect(opened.withUnsafeBytes { Array($0) } == Array("secret".utf8))
+        #expect(SealedBox.open(box[...], with: BoxKeyPair.generate()) == nil)
+    }
+
+    @Test("the deterministic sealed box is a standard sealed box")
+    func deterministicSealIsStandard() throws {
+        let recipient = BoxKeyPair.generate()
+        let seed = SecretBytes(copying: [UInt8](repeating: 7, count: 32))
+        let box = SealedBox.sealDeterministically(
+            SecretBytes(utf8: "vector"), to: recipient.publicKey, ephemeralSeed: seed)
+        let again = SealedBox.sealDeterministically(
+            SecretBytes(utf8: "vector"), to: recipient.publicKey, ephemeralSeed: seed)
+        #expect(box == again)
+        let opened = try #require(SealedBox.open(box[...], with: recipient))
+        #expect(opened.withUnsafeBytes { Array($0) } == Array("vector".utf8))
+    }
+
+    @Test("a restored key pair has the same public key")
+    func restoredKeyPairMatches() throws {
+        let original = BoxKeyPair.generate()
+        let restored = try #require(BoxKeyPair.restore(secretKey: original.secretKey))
+        #expect(restored.publicKey == original.publicKey)
+    }
+
+    @Test("signatures verify only for their message and key")
+    func signaturesVerify() {
+        let signer = SigningKeyPair.generate()
+        let signature = signer.sign(Array("GET /api".utf8))
+        #expect(
+            SigningKeyPair.verify(signature: signature, message: Array("GET /api".utf8), publicKey: signer.publicKey))
+        #expect(
+            !SigningKeyPair.verify(signature: signature, message: Array("GET /apj".utf8), publicKey: signer.publicKey))
+        #expect(
+            !SigningKeyPair.verify(
+                signature: signature, message: Array("GET /api".utf8),
+                publicKey: SigningKeyPair.generate().publicKey))
+        #expect(SigningKeyPair.derive(seed: signer.seed).publicKey == signer.publicKey)
+    }
+
+    @Test("AEAD binds its additional data")
+    func aeadBindsAdditionalData() {
+        let key = SecretBytes.random(count: AEAD.keyLength)
+        let nonce = RandomBytes.make(count: AEAD.nonceLength)
+        let sealed = AEAD.seal(SecretBytes(utf8: "keys"), additionalData: [1, 2], nonce: nonce, key: key)
+        #expect(
+            AEAD.open(sealed[...], additionalData: [1, 2], nonce: nonce, key: key)?.withUnsafeBytes { Array($0) }
+                == Array("keys".utf8))
+        #expect(AEAD.open(sealed[...], additionalData: [1, 3], nonce: nonce, key: key) == nil)
+    }
+
+    @Test("Argon2id derives the same key from the same passphrase and salt only")
+    func passwordHashIsDeterministic() throws {
+        let salt = RandomBytes.make(count: PasswordHash.saltLength)
+        let cost = PasswordHash.Cost.interactive
+        let first = try PasswordHash.deriveKey(
+            length: 32, passphrase: SecretBytes(utf8: "correct horse"), salt: salt, cost: cost)
+        let second = try PasswordHash.deriveKey(
+            length: 32, passphrase: SecretBytes(utf8: "correct horse"), salt: salt, cost: cost)
+        let other = try PasswordHash.deriveKey(
+            length: 32, passphrase: SecretBytes(utf8: "correct horsf"), salt: salt, cost: cost)
+        #expect(first.constantTimeEquals(second))
+        #expect(!first.constantTimeEquals(other))
+        #expect(throws: PasswordHash.Failure.costOutOfRange) {
+            try PasswordHash.deriveKey(
+                length: 32, passphrase: SecretBytes(utf8: "x"), salt: salt,
+                cost: .init(operations: 0, memoryBytes: 1))
+        }
+    }
+
+    @Test("base64 accepts canonical text only")
+    func base64IsCanonical() {
+        #expect(Base64.encode([0xFF, 0x00]) == "/wA=")
+        #expect(Base64.decode("/wA=") == [0xFF, 0x00])
+        #expect(Base64.decode("/wB=") == nil)
+        #expect(Base64.decode("/wA") == nil)
+        #expect(Base64.decode("/w A=") == nil)
+        #expect(Base64.decode("") == [])
+    }
+
+    @Test("SHA-512 matches the FIPS 180-2 'abc' vector")
+    func sha512KnownAnswer() {
+        let digest = SHA512.hash(Array("abc".utf8))
+        #expect(digest.prefix(8) == [0xdd, 0xaf, 0x35, 0xa1, 0x93, 0x61, 0x7a, 0xba])
+    }
+}
