@@ -6,10 +6,12 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the build and the tests need; installed only when missing.
 BUILD_PACKAGES := libsodium-dev libsqlite3-dev pkg-config
-TEST_PACKAGES := python3-nacl
+TEST_PACKAGES := python3-nacl curl
+DEMO := demo
+DEMO_PORT ?= 8080
 VECTORS := Tests/EnvelopeTests/Vectors
 
-.PHONY: help deps test-deps build test lint vectors check-vectors clean
+.PHONY: help deps test-deps build test lint vectors check-vectors clean demo
 
 help:
 	@echo "make demo   - build and run a local relay with a throwaway key"
@@ -45,6 +47,32 @@ test: test-deps lint check-vectors
 
 clean:
 	rm -rf .build
+
+# A relay on localhost sealing to a throwaway identity kept in demo/ (git-ignored).
+demo: build
+	@bin=$$(swift build --show-bin-path); \
+	mkdir -p $(DEMO)/keys && chmod 700 $(DEMO); \
+	if [ ! -f $(DEMO)/identity ]; then \
+	  umask 077; head -c 18 /dev/urandom | base64 > $(DEMO)/passphrase; \
+	  BLIND_RELAY_PASSPHRASE="$$(cat $(DEMO)/passphrase)" $$bin/chair init --identity $(DEMO)/identity; \
+	  $$bin/chair export --identity $(DEMO)/identity --name "Demo chair" --output $(DEMO)/keys/chair.pub >/dev/null; \
+	fi; \
+	echo; \
+	echo "Blind Relay demo: a relay on http://127.0.0.1:$(DEMO_PORT)/ sealing to a THROWAWAY key in $(DEMO)/"; \
+	echo; \
+	echo "  1. Open http://127.0.0.1:$(DEMO_PORT)/ and send a message, or:"; \
+	echo "       curl --data-urlencode 'message=Hello from the demo' http://127.0.0.1:$(DEMO_PORT)/submit"; \
+	echo "  2. In another terminal, read it as the chair:"; \
+	echo "       export BLIND_RELAY_IDENTITY=$$PWD/$(DEMO)/identity"; \
+	echo "       export BLIND_RELAY_PASSPHRASE=\$$(cat $$PWD/$(DEMO)/passphrase)   # demo only: never do this with a real key"; \
+	echo "       $$bin/chair pull --relay http://127.0.0.1:$(DEMO_PORT)"; \
+	echo "       $$bin/chair list"; \
+	echo "       $$bin/chair read 1"; \
+	echo; \
+	echo "Stop the relay with Ctrl-C. 'rm -rf $(DEMO)' forgets the demo key and messages."; \
+	echo; \
+	BLIND_RELAY_KEYS_DIR=$(DEMO)/keys BLIND_RELAY_DATA_DIR=$(DEMO)/data BLIND_RELAY_PORT=$(DEMO_PORT) \
+	  BLIND_RELAY_GROUP_NAME="Demo Independent Advisory Group" exec $$bin/relay
 
 # Installs the Debian packages among $(1) that are not installed yet.
 define install_missing

@@ -6,10 +6,15 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "chair", targets: ["chair"]),
+        .executable(name: "relay", targets: ["relay"]),
         .library(name: "Envelope", targets: ["Envelope"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
     ],
     targets: [
         // libsodium from the system (Debian: libsodium-dev); the only source of cryptography.
@@ -22,12 +27,30 @@ let package = Package(
         .target(name: "Sodium", dependencies: ["CSodium"]),
         // The envelope format v1 (docs/FORMAT.md): pure, bytes in and bytes out.
         .target(name: "Envelope", dependencies: ["Sodium"]),
+        // What the relay and the chair agree on: request signatures, the hash chain, API bodies.
+        .target(name: "RelayProtocol", dependencies: ["Sodium"]),
+        // The police-hosted service: form intake, ciphertext store, chair API.
+        .target(
+            name: "RelayKit",
+            dependencies: [
+                "Envelope", "Sodium", "RelayProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "relay",
+            dependencies: ["RelayKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // Everything the chair's command does; the executable only calls into it.
         .target(
             name: "ChairKit",
             dependencies: [
-                "Envelope", "Sodium",
+                "Envelope", "Sodium", "RelayProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .executableTarget(name: "chair", dependencies: ["ChairKit"]),
@@ -42,6 +65,22 @@ let package = Package(
             exclude: ["Vectors", "Interop"]
         ),
         .testTarget(name: "ChairKitTests", dependencies: ["ChairKit", "Envelope", "Sodium", "TestSupport"]),
+        .testTarget(
+            name: "RelayKitTests",
+            dependencies: [
+                "RelayKit", "RelayProtocol", "Envelope", "Sodium", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The whole path, live: the relay and chair executables as people run them.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "Envelope", "Sodium", "RelayProtocol", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 
 /// The chair's command-line tool.
-public struct ChairCommand: ParsableCommand {
+@available(macOS 10.15, *)
+public struct ChairCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "chair",
         abstract: "Read what the public sends to your group through the Blind Relay.",
@@ -11,9 +12,14 @@ public struct ChairCommand: ParsableCommand {
               chair init                              # make your keys; choose a strong passphrase
               chair export --name "Chair" --output keys/chair.pub
               # give keys/chair.pub to the relay's host; read the fingerprint to them to check it
-              chair open message.envelope             # read an envelope someone sent you
+              chair pull --relay https://contact.example.police.uk
+              chair list                              # what has arrived
+              chair read 1                            # one message in full
             """,
-        subcommands: [InitCommand.self, ExportCommand.self, OpenCommand.self])
+        subcommands: [
+            InitCommand.self, ExportCommand.self, PullCommand.self, ListCommand.self, ReadCommand.self,
+            OpenCommand.self,
+        ])
 
     public init() {}
 }
@@ -28,6 +34,23 @@ extension ChairSubcommand {
     public func run() throws {
         do {
             try execute()
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// An asynchronous subcommand whose errors are printed in the tool's voice.
+protocol AsyncChairSubcommand: AsyncParsableCommand {
+    /// Does the work, throwing only errors written for the chair.
+    func execute() async throws(ChairError)
+}
+
+extension AsyncChairSubcommand {
+    public func run() async throws {
+        do {
+            try await execute()
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode.failure

@@ -1,0 +1,104 @@
+import Foundation
+import RelayProtocol
+import Sodium
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Talks to the relay's chair API, signing every request with the chair's key.
+struct RelayClient {
+    let baseURL: URL
+    let signer: SigningKeyPair
+
+    /// Validates the address the chair typed.
+    init(address: String, signer: SigningKeyPair) throws(ChairError) {
+        guard let url = URL(string: address), let scheme = url.scheme?.lowercased(),
+            scheme == "https" || scheme == "http",
+            url.host != nil
+        else {
+            throw ChairError(
+                "'\(address)' is not a web address",
+                hint: "give the relay's address, e.g. --relay https://contact.example.police.uk")
+        }
+        self.baseURL = url
+        self.signer = signer
+    }
+
+    /// One page of envelopes after `after`.
+    func fetchPage(after: Int64, limit: Int) async throws(ChairError) -> EnvelopePageBody {
+        let data = try await send(
+            method: "GET", path: "/api/v1/envelopes", query: "after=\(after)&limit=\(limit)", body: [])
+        do {
+            return try JSONDecoder().decode(EnvelopePageBody.self, from: data)
+        } catch {
+            throw ChairError(
+                "the relay's answer could not be read", hint: "check that --relay is the Blind Relay's address")
+        }
+    }
+
+    /// Tells the relay everything up to `through` is safely stored here.
+    func acknowledge(through: Int64, chain: [UInt8]) async throws(ChairError) -> Int {
+        let body: [UInt8]
+        do {
+            body = Array(try JSONEncoder().encode(AcknowledgementBody(through: through, chain: Hex.encode(chain))))
+        } catch {
+            throw ChairError("could not prepare the acknowledgement", hint: "run 'chair pull' again")
+        }
+        let data = try await send(method: "POST", path: "/api/v1/acknowledge", query: "", body: body)
+        return (try? JSONDecoder().decode(AcknowledgementResultBody.self, from: data))?.deleted ?? 0
+    }
+
+    private func send(method: String, path: String, query: String, body: [UInt8]) async throws(ChairError) -> Data {
+        let basePath = baseURL.path.hasSuffix("/") ? String(baseURL.path.dropLast()) : baseURL.path
+        let fullPath = basePath + path
+        var components = URLComponents()
+        components.scheme = baseURL.scheme
+        components.host = baseURL.host
+        components.port = baseURL.port
+        components.percentEncodedPath = fullPath
+        components.percentEncodedQuery = query.isEmpty ? nil : query
+        guard let url = components.url else {
+            throw ChairError("the relay address cannot be used", hint: "give it as https://host[:port]")
+        }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.timeoutInterval = 60
+        if !body.isEmpty {
+            request.httpBody = Data(body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let timestamp = Int64(Date().timeIntervalSince1970)
+        for (name, value) in SignedRequest.headers(
+            signer: signer, method: method, path: fullPath, query: query, body: body, timestamp: timestamp)
+        {
+            request.setValue(value, forHTTPHeaderField: name)
+        }
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw ChairError(
+                "cannot reach the relay at \(baseURL.absoluteString): \(error.localizedDescription)",
+                hint: "check the address and your connection, then run the command again; nothing was changed")
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let reason = (try? JSONDecoder().decode([String: String].self, from: data))?["error"] ?? "status \(status)"
+        switch status {
+        case 200: return data
+        case 401:
+            throw ChairError(
+                "the relay refused your request: \(reason)",
+                hint:
+                    "check that the relay's host has your current key file ('chair export') and that this computer's clock is right"
+            )
+        case 409:
+            throw ChairError(
+                "the relay did not accept the acknowledgement: \(reason)",
+                hint: "your messages are safely stored here; run 'chair pull' again later")
+        default:
+            throw ChairError("the relay answered with an error: \(reason)", hint: "try again later; nothing was lost")
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+
+/// `chair pull`: fetches new envelopes from the relay, verifies and stores them, then lets the
+/// relay delete its copies.
+struct PullCommand: AsyncChairSubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pull",
+        abstract: "Fetch new messages from the relay into your local store.",
+        discussion: """
+            Checks that the relay's history is unbroken (nothing deleted, altered or reordered), stores
+            every message on this computer, and only then tells the relay it may delete its copies.
+            If it is interrupted, run it again: nothing is lost or duplicated.
+
+            Example:
+              chair pull --relay https://contact.example.police.uk
+            """)
+
+    @OptionGroup var options: IdentityOptions
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("The relay's address.", valueName: "url"))
+    var relay: String
+
+    @Flag(help: "Accept one break in the relay's history after you have looked into it, and carry on.")
+    var acceptBreak = false
+
+    func execute() async throws(ChairError) {
+        let identity = try options.unlock()
+        let client = try RelayClient(address: relay, signer: identity.signing)
+        let session = PullSession(
+            client: client, store: try store.open(identityPath: options.identityPath, identity: identity),
+            identity: identity,
+            relayAddress: relay, acceptBreak: acceptBreak)
+        let outcome = try await session.run()
+        let noun = outcome.stored == 1 ? "message" : "messages"
+        var summary = "chair: pulled \(outcome.stored) new \(noun)"
+        if outcome.contactRequests > 0 { summary += ", \(outcome.contactRequests) asking to be contacted" }
+        printStatus(summary)
+        if outcome.unreadable > 0 {
+            printWarning(
+                "\(outcome.unreadable) could not be opened; they are kept, and 'chair list' marks them",
+                hint: "they may have been sealed to an old key; 'chair read N' shows why")
+        }
+        if outcome.relayFull {
+            printWarning(
+                "the relay's store is full and is turning new messages away",
+                hint: "pull regularly; ask the host to raise the limit")
+        }
+        if let problem = outcome.chainBreak {
+            throw ChairError(
+                "the relay's history is broken: \(problem)",
+                hint:
+                    "everything before the break is stored; tell the relay's host, and once you have looked into it run 'chair pull --accept-break'"
+            )
+        }
+        if outcome.stored > 0 { printStatus("hint: run 'chair list' to see them") }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+
+/// Everything the relay is told by its host: read from a `key = value` file and/or
+/// `BLIND_RELAY_*` environment variables (the environment wins).
+public struct RelayConfiguration: Sendable {
+    /// Address to listen on; normally loopback behind the host's TLS proxy.
+    public var host = "127.0.0.1"
+    /// Port to listen on; 0 picks a free one (tests).
+    public var port = 8080
+    /// Folder of the SQLite store.
+    public var dataDirectory = "data"
+    /// Folder of recipient public key files (`*.pub`, made by `chair export`).
+    public var keysDirectory = "keys"
+    /// The group's name as the public sees it.
+    public var groupName = "the Independent Advisory Group on Hate Crime"
+    /// Who reads the messages, as the public sees it.
+    public var readerDescription = "the chair of the group (and the deputy chair, if the group has one)"
+    /// Largest request body accepted, in bytes, checked before the body is read whole.
+    public var maximumBodyBytes = 128 * 1024
+    /// Most envelopes the store holds before it refuses new ones.
+    public var maximumStoredEnvelopes = 100_000
+    /// Most envelope bytes the store holds before it refuses new ones.
+    public var maximumStoredBytes = 1024 * 1024 * 1024
+    /// How far a chair request's timestamp may be from the relay's clock, in seconds.
+    public var clockWindowSeconds = 300
+    /// How much the relay logs. Nothing about requests is ever logged, at any level.
+    public var logLevel = Logger.Level.info
+
+    /// The built-in defaults.
+    public init() {}
+
+    /// Why the configuration cannot be used.
+    public struct Problem: Error, CustomStringConvertible, Equatable {
+        /// What is wrong and how to fix it, in plain words.
+        public let description: String
+    }
+
+    static var keys: [String: WritableKeyPath<RelayConfiguration, String>] {
+        [
+            "host": \.host, "data_dir": \.dataDirectory, "keys_dir": \.keysDirectory, "group_name": \.groupName,
+            "reader_description": \.readerDescription,
+        ]
+    }
+    static var integerKeys: [String: WritableKeyPath<RelayConfiguration, Int>] {
+        [
+            "port": \.port, "max_body_bytes": \.maximumBodyBytes, "max_stored_envelopes": \.maximumStoredEnvelopes,
+            "max_stored_bytes": \.maximumStoredBytes, "clock_window_seconds": \.clockWindowSeconds,
+        ]
+    }
+
+    /// Reads `file` (if given), then the environment, over the defaults.
+    public static func load(file: String?, environment: [String: String]) throws(Problem) -> RelayConfiguration {
+        var configuration = RelayConfiguration()
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
+            else {
+                throw Problem(
+                    description: "cannot read the configuration file \(file); check the path and its permissions")
+            }
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+                guard let equals = trimmed.firstIndex(of: "=") else {
+                    throw Problem(description: "\(file) line \(number + 1): expected 'key = value'")
+                }
+                let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
+                let value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                try configuration.set(key, value, source: "\(file) line \(number + 1)")
+            }
+        }
+        for (name, value) in environment where name.hasPrefix("BLIND_RELAY_") {
+            let key = name.dropFirst("BLIND_RELAY_".count).lowercased()
+            guard keys[key] != nil || integerKeys[key] != nil || key == "log_level" else { continue }
+            try configuration.set(key, value, source: "environment variable \(name)")
+        }
+        return configuration
+    }
+
+    private mutating func set(_ key: String, _ value: String, source: String) throws(Problem) {
+        if let path = Self.keys[key] {
+            self[keyPath: path] = value
+        } else if let path = Self.integerKeys[key] {
+            guard let number = Int(value), number >= 0 else {
+                throw Problem(description: "\(source): \(key) must be a whole number, not '\(value)'")
+            }
+            self[keyPath: path] = number
+        } else if key == "log_level" {
+            guard let level = Logger.Level(rawValue: value) else {
+                throw Problem(
+                    description:
+                        "\(source): log_level must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            logLevel = level
+        } else {
+            let known = (Array(Self.keys.keys) + Array(Self.integerKeys.keys) + ["log_level"]).sorted()
+            throw Problem(
+                description: "\(source): unknown setting '\(key)'; known settings: \(known.joined(separator: ", "))")
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import RelayProtocol
+import Sodium
+
+/// The chair's API: fetch stored envelopes after a cursor, and acknowledge what is safely stored.
+struct ChairAPIController: Sendable {
+    let store: EnvelopeStore
+    let authenticator: RequestAuthenticator
+
+    static let defaultPageSize = 100
+    static let maximumPageSize = 1_000
+    static let maximumBodyBytes = 4 * 1024
+
+    func addRoutes(to router: Router<RelayRequestContext>) {
+        let api = router.group("api/v1")
+        api.get("envelopes") { request, _ in try await fetchEnvelopes(request) }
+        api.post("acknowledge") { request, _ in try await acknowledge(request) }
+    }
+
+    func fetchEnvelopes(_ request: Request) async throws -> Response {
+        if let refusal = await refusal(for: request, body: []) { return refusal }
+        let query = request.uri.queryParameters
+        guard let after = Int64(query["after"].map(String.init) ?? "0"), after >= 0,
+            let limit = Int(query["limit"].map(String.init) ?? String(Self.defaultPageSize)),
+            (1...Self.maximumPageSize).contains(limit)
+        else {
+            return Self.json(
+                ["error": "after must be a whole number and limit 1 to \(Self.maximumPageSize)"], status: .badRequest)
+        }
+        let page = try await store.fetchEnvelopes(after: after, limit: limit)
+        let body = EnvelopePageBody(
+            previousChain: page.previousChain.map(Hex.encode),
+            envelopes: page.envelopes.map {
+                StoredEnvelopeBody(
+                    sequence: $0.sequence, receivedHour: $0.receivedHour, envelope: Base64.encode($0.envelope),
+                    chain: Hex.encode($0.chain))
+            },
+            hasMore: page.hasMore, storeFull: try await store.isFull())
+        return try Self.json(body)
+    }
+
+    func acknowledge(_ request: Request) async throws -> Response {
+        let body: [UInt8]
+        do {
+            body = Array(buffer: try await request.body.collect(upTo: Self.maximumBodyBytes))
+        } catch is NIOTooManyBytesError {
+            return Self.json(["error": "the request body is too large"], status: .contentTooLarge)
+        }
+        if let refusal = await refusal(for: request, body: body) { return refusal }
+        guard let acknowledgement = try? JSONDecoder().decode(AcknowledgementBody.self, from: Data(body)),
+            let chain = Hex.decode(acknowledgement.chain), chain.count == HashChain.length
+        else {
+            return Self.json(
+                ["error": "the body must be JSON with 'through' and a 64-digit hex 'chain'"], status: .badRequest)
+        }
+        do {
+            let deleted = try await store.acknowledge(through: acknowledgement.through, chain: chain)
+            return try Self.json(AcknowledgementResultBody(deleted: deleted))
+        } catch EnvelopeStore.AcknowledgementError.unknownSequence {
+            return Self.json(["error": "the relay holds no envelope \(acknowledgement.through)"], status: .conflict)
+        } catch EnvelopeStore.AcknowledgementError.chainMismatch {
+            return Self.json(
+                ["error": "the chain value differs from the relay's; nothing was deleted"], status: .conflict)
+        }
+    }
+
+    /// A 401 response when the request is not properly signed, nil when it is.
+    private func refusal(for request: Request, body: [UInt8]) async -> Response? {
+        do {
+            try await authenticator.authenticate(
+                method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
+                headers: request.headers, body: body)
+            return nil
+        } catch {
+            return Self.json(["error": error.reason], status: .unauthorized)
+        }
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try JSONEncoder().encode(value)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func json(_ value: [String: String], status: HTTPResponse.Status) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.cacheControl] = "no-store"
+        let data = (try? JSONEncoder().encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

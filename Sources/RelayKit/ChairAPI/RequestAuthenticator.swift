@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import RelayProtocol
+import Sodium
+
+/// Checks that a chair API request is signed by a configured key, fresh, and not a replay.
+actor RequestAuthenticator {
+    /// Why a request was refused; the text goes back to the chair's tool.
+    struct Refusal: Error, Equatable {
+        let reason: String
+    }
+
+    private let signingKeys: [[UInt8]]
+    private let clockWindow: Int64
+    private var seenNonces: [String: Int64] = [:]
+    private let nonceLimit = 100_000
+    private let now: @Sendable () -> Int64
+
+    init(
+        signingKeys: [[UInt8]], clockWindowSeconds: Int,
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) {
+        self.signingKeys = signingKeys
+        self.clockWindow = Int64(clockWindowSeconds)
+        self.now = now
+    }
+
+    /// Accepts the request or says why not. A nonce is remembered only once the signature holds,
+    /// so unsigned traffic cannot fill the cache.
+    func authenticate(method: String, path: String, query: String, headers: HTTPFields, body: [UInt8]) throws(Refusal) {
+        func header(_ name: String) -> String? {
+            headers.first { $0.name.canonicalName == name.lowercased() }?.value
+        }
+        guard let keyText = header(SignedRequest.keyHeader), let timestampText = header(SignedRequest.timestampHeader),
+            let nonce = header(SignedRequest.nonceHeader), let signatureText = header(SignedRequest.signatureHeader)
+        else { throw Refusal(reason: "the request is not signed") }
+        guard let key = Base64.decode(keyText), signingKeys.contains(where: { constantTimeEquals($0, key) }) else {
+            throw Refusal(reason: "the signing key is not one of this relay's recipients")
+        }
+        guard let timestamp = Int64(timestampText), SignedRequest.isWellFormedNonce(nonce),
+            let signature = Base64.decode(signatureText)
+        else { throw Refusal(reason: "the signature headers are malformed") }
+        let current = now()
+        guard abs(current - timestamp) <= clockWindow else {
+            throw Refusal(
+                reason:
+                    "the request's time is more than \(clockWindow) seconds from the relay's clock; check your computer's clock"
+            )
+        }
+        let signed = SignedRequest.signedBytes(
+            method: method, path: path, query: query, timestamp: timestamp, nonce: nonce, body: body)
+        guard SigningKeyPair.verify(signature: signature, message: signed, publicKey: key) else {
+            throw Refusal(reason: "the signature does not match the request")
+        }
+        // A nonce only needs remembering while its timestamp is still inside the window.
+        seenNonces = seenNonces.filter { $0.value >= current - clockWindow }
+        guard seenNonces[nonce] == nil else {
+            throw Refusal(reason: "this request was already received once (a replay)")
+        }
+        guard seenNonces.count < nonceLimit else { throw Refusal(reason: "too many requests; wait a few minutes") }
+        seenNonces[nonce] = timestamp
+    }
+}

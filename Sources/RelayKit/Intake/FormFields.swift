@@ -1,0 +1,98 @@
+/// The fields of an `application/x-www-form-urlencoded` body, decoded strictly.
+///
+/// Our own decoder, because a person's text must never be silently altered: every `%XX` must be
+/// well formed, every value valid UTF-8, and no field may appear twice. Where a value is not
+/// valid UTF-8 it is still kept (with U+FFFD in place of the bad bytes) so the form can be shown
+/// again with the person's text in it.
+struct FormFields: Sendable, Equatable {
+    /// What is wrong with the body as a whole.
+    enum Problem: Error, Equatable, Sendable {
+        /// A `%` not followed by two hex digits.
+        case badPercentEncoding
+        /// A field named more than once (its name).
+        case repeatedField(String)
+        /// More fields than any real form sends.
+        case tooManyFields
+    }
+
+    /// Field values by name; each is the exact text when `invalidUTF8` does not list it.
+    private(set) var values: [String: String] = [:]
+    /// Fields whose bytes were not valid UTF-8.
+    private(set) var invalidUTF8: Set<String> = []
+    /// A problem with the body as a whole, if any; `values` then holds what could be read.
+    private(set) var problem: Problem?
+
+    static let maximumFieldCount = 64
+
+    /// The value of `name`, nil when absent.
+    subscript(name: String) -> String? { values[name] }
+
+    /// Decodes `body`, collecting what it can even when the body is malformed.
+    init(decoding body: UnsafeRawBufferPointer) {
+        var start = 0
+        var count = 0
+        while start <= body.count {
+            let end = body[start...].firstIndex(of: UInt8(ascii: "&")) ?? body.count
+            defer { start = end + 1 }
+            if end == start { continue }
+            count += 1
+            guard count <= Self.maximumFieldCount else {
+                problem = problem ?? .tooManyFields
+                break
+            }
+            let pair = body[start..<end]
+            let equals = pair.firstIndex(of: UInt8(ascii: "=")) ?? end
+            let rawName = Self.percentDecode(pair[start..<equals])
+            let rawValue = Self.percentDecode(equals < end ? pair[(equals + 1)..<end] : pair[end..<end])
+            if rawName.malformed || rawValue.malformed { problem = problem ?? .badPercentEncoding }
+            let name = String(decoding: rawName.bytes, as: UTF8.self)
+            guard values[name] == nil else {
+                problem = problem ?? .repeatedField(name)
+                continue
+            }
+            if let text = String(validating: rawValue.bytes, as: UTF8.self) {
+                values[name] = text
+            } else {
+                values[name] = String(decoding: rawValue.bytes, as: UTF8.self)
+                invalidUTF8.insert(name)
+            }
+        }
+    }
+
+    /// `+` as space and `%XX` as a byte; a malformed `%` is kept literally and reported.
+    private static func percentDecode(_ bytes: Slice<UnsafeRawBufferPointer>) -> (bytes: [UInt8], malformed: Bool) {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var malformed = false
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "+") {
+                output.append(0x20)
+            } else if byte == UInt8(ascii: "%") {
+                if index + 2 < bytes.endIndex, let high = hexValue(bytes[index + 1]),
+                    let low = hexValue(bytes[index + 2])
+                {
+                    output.append(high << 4 | low)
+                    index += 3
+                    continue
+                }
+                malformed = true
+                output.append(byte)
+            } else {
+                output.append(byte)
+            }
+            index += 1
+        }
+        return (output, malformed)
+    }
+
+    private static func hexValue(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case 0x30...0x39: digit - 0x30
+        case 0x41...0x46: digit - 0x41 + 10
+        case 0x61...0x66: digit - 0x61 + 10
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import GRDB
+import RelayProtocol
+
+/// The relay's durable store: ciphertext only, each row chained to the one before.
+///
+/// A row holds a sequence number, the hour it arrived, the envelope and its chain value:
+/// nothing about who sent it. Commits are durable (WAL, `synchronous=FULL`) before they return.
+public final class EnvelopeStore: Sendable {
+    /// A row as stored.
+    public struct StoredEnvelope: Sendable, Equatable {
+        public let sequence: Int64
+        public let receivedHour: String
+        public let envelope: [UInt8]
+        public let chain: [UInt8]
+    }
+
+    /// A page of rows after a cursor.
+    public struct Page: Sendable {
+        public let previousChain: [UInt8]?
+        public let envelopes: [StoredEnvelope]
+        public let hasMore: Bool
+    }
+
+    /// Why an append was refused.
+    public enum AppendError: Error, Equatable {
+        /// The store holds as many envelopes or bytes as it may.
+        case full
+    }
+
+    /// Why an acknowledgement was refused.
+    public enum AcknowledgementError: Error, Equatable {
+        /// No stored row has that sequence number.
+        case unknownSequence
+        /// The row's chain value differs from the chair's: their histories differ.
+        case chainMismatch
+    }
+
+    let writer: DatabasePool
+    let quota: (envelopes: Int, bytes: Int)
+
+    /// Opens (or creates) the store at `path`.
+    public init(path: String, maximumEnvelopes: Int, maximumBytes: Int) throws {
+        var configuration = Configuration()
+        // Leave SQL arguments out of errors and logs: they are ciphertext, but still ours.
+        configuration.publicStatementArguments = false
+        configuration.prepareDatabase { db in
+            // Deleted envelopes are overwritten, not left in free pages of the file.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
+        writer = try DatabasePool(path: path, configuration: configuration)
+        // GRDB sets synchronous=NORMAL when it enables WAL, after prepareDatabase has run; an
+        // acknowledged submission must survive a power cut, so the writer is set to FULL here.
+        try writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        quota = (maximumEnvelopes, maximumBytes)
+        try Self.migrator.migrate(writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: envelopes and store state") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE envelope (
+                        sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                        received_hour TEXT NOT NULL CHECK (length(received_hour) = 13),
+                        envelope BLOB NOT NULL CHECK (length(envelope) >= 4199),
+                        chain BLOB NOT NULL CHECK (length(chain) = 32)
+                    ) STRICT;
+                    CREATE TABLE store_state (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        head_sequence INTEGER NOT NULL CHECK (head_sequence >= 0),
+                        head_chain BLOB NOT NULL CHECK (length(head_chain) = 32),
+                        acknowledged_sequence INTEGER NOT NULL CHECK (acknowledged_sequence >= 0),
+                        acknowledged_chain BLOB NOT NULL CHECK (length(acknowledged_chain) = 32),
+                        stored_count INTEGER NOT NULL CHECK (stored_count >= 0),
+                        stored_bytes INTEGER NOT NULL CHECK (stored_bytes >= 0)
+                    ) STRICT;
+                    """)
+            try db.execute(
+                sql: "INSERT INTO store_state VALUES (1, 0, ?, 0, ?, 0, 0)",
+                arguments: [Data(HashChain.genesis), Data(HashChain.genesis)])
+        }
+        return migrator
+    }
+
+    /// Durably appends `envelope`, chained to the row before; returns the stored row.
+    public func appendEnvelope(_ envelope: [UInt8], receivedAt date: Date = Date()) async throws -> StoredEnvelope {
+        let hour = ReceivedHour.format(date)
+        let quota = quota
+        return try await writer.write { db in
+            let state = try Self.fetchState(db)
+            guard state.count < quota.envelopes, state.bytes + envelope.count <= quota.bytes else {
+                throw AppendError.full
+            }
+            let next = state.headSequence + 1
+            let chain = HashChain.link(
+                previous: state.headChain, sequence: next, receivedHour: hour, envelope: envelope)
+            try db.execute(
+                sql: "INSERT INTO envelope (sequence, received_hour, envelope, chain) VALUES (?, ?, ?, ?)",
+                arguments: [next, hour, Data(envelope), Data(chain)])
+            try db.execute(
+                sql: """
+                    UPDATE store_state SET head_sequence = ?, head_chain = ?,
+                        stored_count = stored_count + 1, stored_bytes = stored_bytes + ? WHERE id = 1
+                    """,
+                arguments: [next, Data(chain), envelope.count])
+            return StoredEnvelope(sequence: next, receivedHour: hour, envelope: envelope, chain: chain)
+        }
+    }
+
+    /// Up to `limit` rows after sequence `after`, oldest first.
+    public func fetchEnvelopes(after: Int64, limit: Int) async throws -> Page {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT sequence, received_hour, envelope, chain FROM envelope WHERE sequence > ? ORDER BY sequence LIMIT ?",
+                arguments: [after, limit + 1])
+            let envelopes = rows.prefix(limit).map { row in
+                StoredEnvelope(
+                    sequence: row["sequence"], receivedHour: row["received_hour"],
+                    envelope: Array(row["envelope"] as Data), chain: Array(row["chain"] as Data))
+            }
+            return Page(
+                previousChain: try Self.fetchChain(db, at: (envelopes.first?.sequence ?? after + 1) - 1),
+                envelopes: Array(envelopes), hasMore: rows.count > limit)
+        }
+    }
+
+    /// Deletes every row up to `through` once the chair proves it holds the same history.
+    public func acknowledge(through: Int64, chain: [UInt8]) async throws -> Int {
+        try await writer.write { db in
+            guard
+                let stored = try Data.fetchOne(
+                    db, sql: "SELECT chain FROM envelope WHERE sequence = ?", arguments: [through])
+            else { throw AcknowledgementError.unknownSequence }
+            guard Array(stored) == chain else { throw AcknowledgementError.chainMismatch }
+            let freed =
+                try Int.fetchOne(
+                    db, sql: "SELECT total(length(envelope)) FROM envelope WHERE sequence <= ?", arguments: [through])
+                ?? 0
+            try db.execute(sql: "DELETE FROM envelope WHERE sequence <= ?", arguments: [through])
+            let deleted = db.changesCount
+            try db.execute(
+                sql: """
+                    UPDATE store_state SET acknowledged_sequence = ?, acknowledged_chain = ?,
+                        stored_count = stored_count - ?, stored_bytes = stored_bytes - ? WHERE id = 1
+                    """,
+                arguments: [through, stored, deleted, freed])
+            return deleted
+        }
+    }
+
+    /// The journal mode and `synchronous` level of the writer connection (2 is FULL).
+    public func fetchDurabilitySettings() async throws -> (journalMode: String, synchronous: Int) {
+        try await writer.writeWithoutTransaction { db in
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+                try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            )
+        }
+    }
+
+    /// Whether the store is at its quota.
+    public func isFull() async throws -> Bool {
+        let quota = quota
+        return try await writer.read { db in
+            let state = try Self.fetchState(db)
+            return state.count >= quota.envelopes || state.bytes >= quota.bytes
+        }
+    }
+
+    private struct State {
+        let headSequence: Int64
+        let headChain: [UInt8]
+        let count: Int
+        let bytes: Int
+    }
+
+    private static func fetchState(_ db: Database) throws -> State {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM store_state WHERE id = 1") else {
+            throw DatabaseError(message: "the store_state row is missing")
+        }
+        return State(
+            headSequence: row["head_sequence"], headChain: Array(row["head_chain"] as Data),
+            count: row["stored_count"], bytes: row["stored_bytes"])
+    }
+
+    /// The chain value after row `sequence`: the row's own, the acknowledged one, or genesis.
+    private static func fetchChain(_ db: Database, at sequence: Int64) throws -> [UInt8]? {
+        if sequence == 0 { return HashChain.genesis }
+        if let chain = try Data.fetchOne(
+            db, sql: "SELECT chain FROM envelope WHERE sequence = ?", arguments: [sequence])
+        {
+            return Array(chain)
+        }
+        let acknowledged = try Row.fetchOne(
+            db, sql: "SELECT acknowledged_sequence, acknowledged_chain FROM store_state WHERE id = 1")
+        if let acknowledged, acknowledged["acknowledged_sequence"] as Int64 == sequence {
+            return Array(acknowledged["acknowledged_chain"] as Data)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,63 @@
+/// One stored envelope as the relay's API returns it.
+public struct StoredEnvelopeBody: Codable, Sendable, Equatable {
+    /// The relay's sequence number; consecutive, never reused.
+    public var sequence: Int64
+    /// The hour it was stored, UTC, as "YYYY-MM-DDTHH".
+    public var receivedHour: String
+    /// The envelope, base64.
+    public var envelope: String
+    /// The chain value after this envelope, hex.
+    public var chain: String
+
+    /// Creates the body of one envelope.
+    public init(sequence: Int64, receivedHour: String, envelope: String, chain: String) {
+        self.sequence = sequence
+        self.receivedHour = receivedHour
+        self.envelope = envelope
+        self.chain = chain
+    }
+}
+
+/// The answer to `GET /api/v1/envelopes`.
+public struct EnvelopePageBody: Codable, Sendable, Equatable {
+    /// The chain value just before the first envelope returned, hex; nil when the relay no
+    /// longer knows it (the row before was removed without an acknowledgement).
+    public var previousChain: String?
+    /// The envelopes after the cursor, oldest first.
+    public var envelopes: [StoredEnvelopeBody]
+    /// Whether more envelopes follow this page.
+    public var hasMore: Bool
+    /// Whether the relay's store is full and is refusing new submissions.
+    public var storeFull: Bool
+
+    /// Creates a page.
+    public init(previousChain: String?, envelopes: [StoredEnvelopeBody], hasMore: Bool, storeFull: Bool) {
+        self.previousChain = previousChain
+        self.envelopes = envelopes
+        self.hasMore = hasMore
+        self.storeFull = storeFull
+    }
+}
+
+/// The body of `POST /api/v1/acknowledge`: the chair has safely stored everything up to here.
+public struct AcknowledgementBody: Codable, Sendable, Equatable {
+    /// The last sequence number the chair stored.
+    public var through: Int64
+    /// That envelope's chain value, hex, proving the chair saw the same history.
+    public var chain: String
+
+    /// Creates an acknowledgement.
+    public init(through: Int64, chain: String) {
+        self.through = through
+        self.chain = chain
+    }
+}
+
+/// The answer to an acknowledgement.
+public struct AcknowledgementResultBody: Codable, Sendable, Equatable {
+    /// How many envelopes the relay deleted.
+    public var deleted: Int
+
+    /// Creates the answer.
+    public init(deleted: Int) { self.deleted = deleted }
+}

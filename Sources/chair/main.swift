@@ -1,3 +1,0 @@
-import ChairKit
-
-ChairCommand.main()

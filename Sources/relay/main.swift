@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RelayKit
+
+/// The relay's entry point: read the configuration, build the application, run it.
+@main
+struct RelayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relay",
+        abstract: "Blind Relay: a contact form that seals every submission for the group's chair.",
+        discussion: """
+            Settings come from the file given with --config ('key = value' lines) and from
+            BLIND_RELAY_* environment variables, which win. See deploy/relay.conf.example.
+
+            Example:
+              BLIND_RELAY_KEYS_DIR=keys BLIND_RELAY_DATA_DIR=/var/lib/blind-relay relay
+            """)
+
+    @Option(help: ArgumentHelp("A configuration file of 'key = value' lines.", valueName: "path"))
+    var config: String?
+
+    func run() async throws {
+        let settings: RelayConfiguration
+        do {
+            settings = try RelayConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            FileHandle.standardError.write(Data("relay: \(error.description)\n".utf8))
+            throw ExitCode.failure
+        }
+        var logger = Logger(label: "blind-relay")
+        logger.logLevel = settings.logLevel
+        do {
+            let app = try await buildApplication(configuration: settings, logger: logger)
+            try await app.runService()
+        } catch let problem as RelayConfiguration.Problem {
+            FileHandle.standardError.write(Data("relay: \(problem.description)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}

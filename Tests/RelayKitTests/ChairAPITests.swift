@@ -1,0 +1,194 @@
+import Envelope
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import RelayKit
+import RelayProtocol
+import Sodium
+import TestSupport
+import Testing
+
+/// Headers for a request signed by `signer`, optionally at another time.
+func signedHeaders(
+    _ signer: SigningKeyPair, method: String, path: String, query: String = "", body: [UInt8] = [],
+    timestamp: Int64 = Int64(Date().timeIntervalSince1970)
+) -> HTTPFields {
+    var fields = HTTPFields()
+    for (name, value) in SignedRequest.headers(
+        signer: signer, method: method, path: path, query: query, body: body, timestamp: timestamp)
+    {
+        if let fieldName = HTTPField.Name(name) { fields[fieldName] = value }
+    }
+    return fields
+}
+
+func decodePage(_ response: TestResponse) throws -> EnvelopePageBody {
+    try JSONDecoder().decode(EnvelopePageBody.self, from: Data(buffer: response.body))
+}
+
+@Suite("The chair API")
+struct ChairAPITests {
+    /// Submits `count` forms through the intake so the store has real rows.
+    static func submit(_ count: Int, client: some TestClientProtocol) async throws {
+        for index in 1...count {
+            let response = try await client.execute(
+                uri: "/submit", method: .post, headers: .form, body: formBody([("message", "message \(index)")]))
+            #expect(response.status == .ok)
+        }
+    }
+
+    @Test("a signed request gets the envelopes after the cursor, chained")
+    func signedRequestGetsEnvelopes() async throws {
+        let fixture = try RelayFixture()
+        try await fixture.makeApplication().test(.router) { client in
+            try await Self.submit(3, client: client)
+            let query = "after=1&limit=10"
+            let response = try await client.execute(
+                uri: "/api/v1/envelopes?\(query)", method: .get,
+                headers: signedHeaders(fixture.signer, method: "GET", path: "/api/v1/envelopes", query: query))
+            #expect(response.status == .ok)
+            let page = try decodePage(response)
+            #expect(page.envelopes.map(\.sequence) == [2, 3])
+            var previous = try #require(page.previousChain.flatMap(Hex.decode))
+            for item in page.envelopes {
+                let envelope = try #require(Base64.decode(item.envelope))
+                let chain = HashChain.link(
+                    previous: previous, sequence: item.sequence, receivedHour: item.receivedHour, envelope: envelope)
+                #expect(Hex.encode(chain) == item.chain)
+                previous = chain
+            }
+            #expect(response.headers[.cacheControl] == "no-store")
+        }
+    }
+
+    /// A request the API must refuse, and why.
+    struct Refused: Sendable, CustomTestStringConvertible {
+        let testDescription: String
+        let makeHeaders: @Sendable (_ chair: SigningKeyPair) -> HTTPFields
+        let query: String
+    }
+
+    static let refusedRequests: [Refused] = [
+        Refused(testDescription: "unsigned", makeHeaders: { _ in HTTPFields() }, query: "after=0"),
+        Refused(
+            testDescription: "signed by a key the relay does not know",
+            makeHeaders: { _ in
+                signedHeaders(SigningKeyPair.generate(), method: "GET", path: "/api/v1/envelopes", query: "after=0")
+            }, query: "after=0"),
+        Refused(
+            testDescription: "expired",
+            makeHeaders: { chair in
+                signedHeaders(
+                    chair, method: "GET", path: "/api/v1/envelopes", query: "after=0",
+                    timestamp: Int64(Date().timeIntervalSince1970) - 3600)
+            }, query: "after=0"),
+        Refused(
+            testDescription: "from the future",
+            makeHeaders: { chair in
+                signedHeaders(
+                    chair, method: "GET", path: "/api/v1/envelopes", query: "after=0",
+                    timestamp: Int64(Date().timeIntervalSince1970) + 3600)
+            }, query: "after=0"),
+        Refused(
+            testDescription: "query changed after signing",
+            makeHeaders: { chair in
+                signedHeaders(chair, method: "GET", path: "/api/v1/envelopes", query: "after=0")
+            }, query: "after=1"),
+        Refused(
+            testDescription: "signed for another method",
+            makeHeaders: { chair in
+                signedHeaders(chair, method: "POST", path: "/api/v1/envelopes", query: "after=0")
+            }, query: "after=0"),
+        Refused(
+            testDescription: "signature of another key with this key's header",
+            makeHeaders: { chair in
+                var fields = signedHeaders(
+                    SigningKeyPair.generate(), method: "GET", path: "/api/v1/envelopes", query: "after=0")
+                if let name = HTTPField.Name(SignedRequest.keyHeader) { fields[name] = Base64.encode(chair.publicKey) }
+                return fields
+            }, query: "after=0"),
+    ]
+
+    @Test("a badly signed fetch gets 401 and no envelopes", arguments: refusedRequests)
+    func badlySignedFetchIsRefused(request: Refused) async throws {
+        let fixture = try RelayFixture()
+        try await fixture.makeApplication().test(.router) { client in
+            try await Self.submit(1, client: client)
+            let response = try await client.execute(
+                uri: "/api/v1/envelopes?\(request.query)", method: .get, headers: request.makeHeaders(fixture.signer))
+            #expect(response.status == .unauthorized)
+            #expect(!String(buffer: response.body).contains("envelopes"))
+        }
+    }
+
+    @Test("a replayed request is refused the second time")
+    func replayIsRefused() async throws {
+        let fixture = try RelayFixture()
+        try await fixture.makeApplication().test(.router) { client in
+            let headers = signedHeaders(fixture.signer, method: "GET", path: "/api/v1/envelopes", query: "after=0")
+            let first = try await client.execute(uri: "/api/v1/envelopes?after=0", method: .get, headers: headers)
+            #expect(first.status == .ok)
+            let again = try await client.execute(uri: "/api/v1/envelopes?after=0", method: .get, headers: headers)
+            #expect(again.status == .unauthorized)
+            #expect(String(buffer: again.body).contains("replay"))
+        }
+    }
+
+    @Test("an acknowledgement deletes what the chair stored; later pulls do not return it")
+    func acknowledgementDeletes() async throws {
+        let fixture = try RelayFixture()
+        try await fixture.makeApplication().test(.router) { client in
+            try await Self.submit(3, client: client)
+            let pageResponse = try await client.execute(
+                uri: "/api/v1/envelopes?after=0", method: .get,
+                headers: signedHeaders(fixture.signer, method: "GET", path: "/api/v1/envelopes", query: "after=0"))
+            let page = try decodePage(pageResponse)
+            let body = Array(try JSONEncoder().encode(AcknowledgementBody(through: 2, chain: page.envelopes[1].chain)))
+            let ack = try await client.execute(
+                uri: "/api/v1/acknowledge", method: .post,
+                headers: signedHeaders(fixture.signer, method: "POST", path: "/api/v1/acknowledge", body: body),
+                body: ByteBuffer(bytes: body))
+            #expect(ack.status == .ok)
+            #expect(try JSONDecoder().decode(AcknowledgementResultBody.self, from: Data(buffer: ack.body)).deleted == 2)
+
+            let after = try await client.execute(
+                uri: "/api/v1/envelopes?after=0", method: .get,
+                headers: signedHeaders(fixture.signer, method: "GET", path: "/api/v1/envelopes", query: "after=0"))
+            let remaining = try decodePage(after)
+            #expect(remaining.envelopes.map(\.sequence) == [3])
+            #expect(remaining.previousChain == page.envelopes[1].chain)
+        }
+        #expect(try storedRowCount(fixture) == 1)
+    }
+
+    @Test("an acknowledgement with a tampered body, or a chain that differs, deletes nothing")
+    func tamperedAcknowledgementDeletesNothing() async throws {
+        let fixture = try RelayFixture()
+        try await fixture.makeApplication().test(.router) { client in
+            try await Self.submit(2, client: client)
+            let page = try decodePage(
+                try await client.execute(
+                    uri: "/api/v1/envelopes?after=0", method: .get,
+                    headers: signedHeaders(fixture.signer, method: "GET", path: "/api/v1/envelopes", query: "after=0")))
+            let signedBody = Array(
+                try JSONEncoder().encode(AcknowledgementBody(through: 1, chain: page.envelopes[0].chain)))
+            let sentBody = Array(
+                try JSONEncoder().encode(AcknowledgementBody(through: 2, chain: page.envelopes[1].chain)))
+            let tampered = try await client.execute(
+                uri: "/api/v1/acknowledge", method: .post,
+                headers: signedHeaders(fixture.signer, method: "POST", path: "/api/v1/acknowledge", body: signedBody),
+                body: ByteBuffer(bytes: sentBody))
+            #expect(tampered.status == .unauthorized)
+
+            let wrongChain = Array(
+                try JSONEncoder().encode(AcknowledgementBody(through: 2, chain: page.envelopes[0].chain)))
+            let mismatch = try await client.execute(
+                uri: "/api/v1/acknowledge", method: .post,
+                headers: signedHeaders(fixture.signer, method: "POST", path: "/api/v1/acknowledge", body: wrongChain),
+                body: ByteBuffer(bytes: wrongChain))
+            #expect(mismatch.status == .conflict)
+        }
+        #expect(try storedRowCount(fixture) == 2)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// A real `relay` process on a free loopback port, with its own folders, stopped on release.
+public final class RelayProcess: @unchecked Sendable {
+    /// The folder holding keys/, data/, tmp/ and the log.
+    public let folder: URL
+    /// The port it listens on.
+    public private(set) var port = 0
+    private let process = Process()
+
+    /// The relay's base address.
+    public var address: String { "http://127.0.0.1:\(port)" }
+    /// Everything the relay printed, standard output and error together.
+    public var log: String {
+        (try? String(contentsOf: folder.appendingPathComponent("relay.log"), encoding: .utf8)) ?? ""
+    }
+    public var keysDirectory: URL { folder.appendingPathComponent("keys") }
+    public var dataDirectory: URL { folder.appendingPathComponent("data") }
+    public var temporaryDirectory: URL { folder.appendingPathComponent("tmp") }
+
+    /// Starts the relay with `folder/keys` as its keys folder, which must already hold a key file.
+    public init(folder: URL, environment: [String: String] = [:]) throws {
+        self.folder = folder
+        try FileManager.default.createDirectory(at: temporaryDirectory, withIntermediateDirectories: true)
+        let logURL = folder.appendingPathComponent("relay.log")
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        let logHandle = try FileHandle(forWritingTo: logURL)
+        process.executableURL = builtProductsDirectory.appendingPathComponent("relay")
+        var merged = ProcessInfo.processInfo.environment
+        merged["SWIFT_BACKTRACE"] = "enable=no"
+        merged["TMPDIR"] = temporaryDirectory.path
+        merged["BLIND_RELAY_PORT"] = "0"
+        merged["BLIND_RELAY_KEYS_DIR"] = keysDirectory.path
+        merged["BLIND_RELAY_DATA_DIR"] = dataDirectory.path
+        for (key, value) in environment { merged[key] = value }
+        process.environment = merged
+        process.standardOutput = logHandle
+        process.standardError = logHandle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let match = log.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/), let port = Int(match.1) {
+                self.port = port
+                return
+            }
+            guard process.isRunning else { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        stop()
+        throw StartError(log: log)
+    }
+
+    /// Why the relay did not start.
+    public struct StartError: Error, CustomStringConvertible {
+        public let log: String
+        public var description: String { "the relay did not start:\n\(log)" }
+    }
+
+    /// Stops the relay and waits for it to exit.
+    public func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// Whether the process is still running.
+    public var isRunning: Bool { process.isRunning }
+
+    deinit { stop() }
+}
+
+/// Posts a form to the relay with curl, as a browser would, returning status and page.
+public func postForm(
+    to address: String, fields: [(String, String)], userAgent: String = "Mozilla/5.0 (test)",
+    sourceAddress: String? = nil, extraHeaders: [String] = [], path: String = "/submit"
+) throws -> (status: Int, page: String) {
+    var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "-A", userAgent]
+    if let sourceAddress { arguments += ["--interface", sourceAddress] }
+    for header in extraHeaders { arguments += ["-H", header] }
+    for (name, value) in fields { arguments += ["--data-urlencode", "\(name)=\(value)"] }
+    arguments.append(address + path)
+    let result = try runProcess("/usr/bin/curl", arguments)
+    let output = result.output
+    guard let split = output.lastIndex(of: "\n"), let status = Int(output[output.index(after: split)...]) else {
+        return (0, output + result.standardError)
+    }
+    return (status, String(output[..<split]))
+}
