@@ -9,6 +9,13 @@ enum PrivateFile {
     /// Writes `contents` to a file that must not exist yet (`O_EXCL`), with mode 0600, and syncs it.
     static func create(at path: String, contents: [UInt8]) throws(ChairError) {
         try makeParentDirectory(of: path)
+        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var folder = stat()
+        if stat(parent, &folder) == 0, folder.st_mode & 0o002 != 0 {
+            printWarning(
+                "\(parent) is a folder anyone on this computer can write to",
+                hint: "the file is private (mode 0600), but keep your records in a folder of your own")
+        }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             let reason = errno

@@ -17,6 +17,21 @@ final class ChairStore {
         let submission: Submission?
         /// Why the envelope could not be opened.
         let problem: String?
+        /// The chair's history of statuses and notes, oldest first.
+        var events: [WorkflowEvent] = []
+
+        /// The latest status the chair set; new until one is set.
+        var status: MessageStatus {
+            events.reversed().lazy.compactMap { event -> MessageStatus? in
+                if case .status(let status) = event.change { return status }
+                return nil
+            }.first ?? .new
+        }
+
+        /// When the chair first marked it contacted, if ever.
+        var contactedDate: Date? {
+            events.first { $0.change == .status(.contacted) }?.date
+        }
     }
 
     /// Where the last pull stopped on a relay.
@@ -81,7 +96,50 @@ final class ChairStore {
                     ) STRICT;
                     """)
         }
+        migrator.registerMigration("v2: workflow events") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE event (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        message_number INTEGER NOT NULL REFERENCES message (number),
+                        sealed BLOB NOT NULL
+                    ) STRICT;
+                    CREATE INDEX event_by_message ON event (message_number);
+                    """)
+        }
         return migrator
+    }
+
+    /// Adds a dated status change or note to message `number`, encrypted like everything else.
+    func appendEvent(_ event: WorkflowEvent, to number: Int64) throws {
+        let plaintext = SecretBytes(copying: try JSONEncoder().encode(event))
+        let nonce = RandomBytes.make(count: AEAD.nonceLength)
+        let sealed =
+            nonce
+            + AEAD.seal(
+                plaintext, additionalData: Self.eventAdditionalData(number: number), nonce: nonce, key: storeKey)
+        try database.write { db in
+            try db.execute(
+                sql: "INSERT INTO event (message_number, sealed) VALUES (?, ?)", arguments: [number, Data(sealed)])
+        }
+    }
+
+    private func fetchEvents(_ db: Database, number: Int64) throws -> [WorkflowEvent] {
+        let rows = try Data.fetchAll(
+            db, sql: "SELECT sealed FROM event WHERE message_number = ? ORDER BY id", arguments: [number])
+        return try rows.map { data in
+            let sealed = Array(data)
+            guard sealed.count > AEAD.nonceLength,
+                let plaintext = AEAD.open(
+                    sealed[AEAD.nonceLength...], additionalData: Self.eventAdditionalData(number: number),
+                    nonce: Array(sealed.prefix(AEAD.nonceLength)), key: storeKey)
+            else { throw DamagedRow(number: number) }
+            return try plaintext.withUnsafeBytes { try JSONDecoder().decode(WorkflowEvent.self, from: Data($0)) }
+        }
+    }
+
+    private static func eventAdditionalData(number: Int64) -> [UInt8] {
+        Array("blind-relay/v1/chair-store/event/\(number)".utf8)
     }
 
     /// Where the last pull stopped, if any pull has happened.
@@ -131,23 +189,30 @@ final class ChairStore {
 
     /// Every message, oldest first, opened with the store key.
     func fetchMessages() throws -> [Message] {
-        let rows = try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM message ORDER BY number")
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM message ORDER BY number").map { row in
+                var message = try open(row)
+                message.events = try fetchEvents(db, number: message.number)
+                return message
+            }
         }
-        return try rows.map(open)
     }
 
     /// One message by the chair's number.
     func fetchMessage(number: Int64) throws -> Message? {
-        let row = try database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM message WHERE number = ?", arguments: [number])
+        try database.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM message WHERE number = ?", arguments: [number])
+            else { return nil }
+            var message = try open(row)
+            message.events = try fetchEvents(db, number: number)
+            return message
         }
-        return try row.map(open)
     }
 
     /// Why a stored message could not be decrypted.
-    struct DamagedRow: Error {
+    struct DamagedRow: Error, CustomStringConvertible {
         let number: Int64
+        var description: String { "message \(number) cannot be decrypted with this identity's store key" }
     }
 
     private func open(_ row: Row) throws -> Message {

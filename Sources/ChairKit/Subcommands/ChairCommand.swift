@@ -9,16 +9,18 @@ public struct ChairCommand: AsyncParsableCommand {
         abstract: "Read what the public sends to your group through the Blind Relay.",
         discussion: """
             Example, for a new chair:
-              chair init                              # make your keys; choose a strong passphrase
-              chair export --name "Chair" --output keys/chair.pub
-              # give keys/chair.pub to the relay's host; read the fingerprint to them to check it
+              chair init                       # make your keys
+              chair export --output chair.pub  # give this file to the relay's host
               chair pull --relay https://contact.example.police.uk
-              chair list                              # what has arrived
-              chair read 1                            # one message in full
+              chair list                       # what has arrived
+              chair read 1                     # one message in full
+              chair contacts                   # who asked to be contacted
+              chair status 1 contacted         # track what you did
+              chair stats --chart report.svg   # anonymous counts for meetings
             """,
         subcommands: [
             InitCommand.self, ExportCommand.self, PullCommand.self, ListCommand.self, ReadCommand.self,
-            OpenCommand.self,
+            ContactsCommand.self, StatusCommand.self, NoteCommand.self, StatsCommand.self, OpenCommand.self,
         ])
 
     public init() {}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Envelope
+import Foundation
 
 /// `chair list`: a table of the messages in the local store.
 struct ListCommand: ChairSubcommand {
@@ -8,29 +9,80 @@ struct ListCommand: ChairSubcommand {
         abstract: "List the messages you have pulled.",
         discussion: """
             Example:
-              chair list
-              chair read 3
+              chair list --status new --kind contact-request
+              chair list --since 2026-11-01
             """)
 
     @OptionGroup var options: IdentityOptions
     @OptionGroup var store: StoreOptions
 
-    func execute() throws(ChairError) {
-        let identity = try options.unlock()
-        let messages: [ChairStore.Message]
-        do {
-            messages = try store.open(identityPath: options.identityPath, identity: identity).fetchMessages()
-        } catch let error as ChairError {
-            throw error
-        } catch {
-            throw ChairError("cannot read your message store: \(error)", hint: "restore it from your backup")
+    @Option(help: "Only messages with this status: new, in-progress, contacted, no-contact-possible, closed.")
+    var status: String?
+
+    @Option(help: "Only this kind: message or contact-request.")
+    var kind: String?
+
+    @Option(help: ArgumentHelp("Only messages received on or after this day.", valueName: "YYYY-MM-DD"))
+    var since: String?
+
+    func validate() throws {
+        if let status, MessageStatus(typed: status) == nil {
+            throw ValidationError(
+                "'\(status)' is not a status; use one of: \(MessageStatus.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
+        if let kind, MessageFilter.kind(typed: kind) == nil {
+            throw ValidationError("'\(kind)' is not a kind; use message or contact-request")
+        }
+        if let since, MessageFilter.day(typed: since) == nil {
+            throw ValidationError("'\(since)' is not a day; write it as YYYY-MM-DD, e.g. 2026-11-01")
+        }
+    }
+
+    func execute() throws(ChairError) {
+        let filter = MessageFilter(
+            status: status.flatMap(MessageStatus.init(typed:)), kind: kind.flatMap(MessageFilter.kind(typed:)),
+            sinceDay: since.flatMap(MessageFilter.day(typed:)))
+        let messages = try store.unlock(options).fetchMessagesForChair().filter(filter.matches)
         guard !messages.isEmpty else {
-            printStatus("chair: no messages yet")
-            printStatus("hint: run 'chair pull --relay URL' to fetch new ones")
+            printStatus(filter.isEmpty ? "chair: no messages yet" : "chair: no messages match")
+            printStatus(
+                filter.isEmpty ? "hint: run 'chair pull --relay URL' to fetch new ones" : "hint: loosen the filters")
             return
         }
         print(MessageTable.render(messages), terminator: "")
+    }
+}
+
+/// Which messages `chair list` shows.
+struct MessageFilter {
+    var status: MessageStatus?
+    /// nil for any; "unreadable" is never matched by a kind.
+    var kind: Submission.Kind?
+    /// "YYYY-MM-DD"; hours are compared as text, which sorts like time.
+    var sinceDay: String?
+
+    var isEmpty: Bool { status == nil && kind == nil && sinceDay == nil }
+
+    func matches(_ message: ChairStore.Message) -> Bool {
+        if let status, message.status != status { return false }
+        if let kind, message.submission?.kind != kind { return false }
+        if let sinceDay, message.receivedHour < sinceDay { return false }
+        return true
+    }
+
+    static func kind(typed: String) -> Submission.Kind? {
+        switch typed.lowercased().replacingOccurrences(of: "_", with: "-").replacingOccurrences(of: " ", with: "-") {
+        case "message": .message
+        case "contact-request", "contact": .contactRequest
+        default: nil
+        }
+    }
+
+    static func day(typed: String) -> String? {
+        guard typed.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil, ReceivedDate.date(fromHour: typed + "T00") != nil
+        else { return nil }
+        return typed
     }
 }
 
@@ -44,10 +96,25 @@ enum MessageTable {
                 String(message.number), ReceivedText.short(message.receivedHour),
                 message.submission?.kind.rawValue ?? "unreadable",
                 message.submission?.category.map(SubmissionText.categoryName) ?? "",
-                "new",
+                message.status.rawValue,
                 firstLine(message),
             ]
         }
+        return TextTable.render(headers: headers, rows: rows)
+    }
+
+    static func firstLine(_ message: ChairStore.Message) -> String {
+        guard let submission = message.submission else { return "(\(message.problem ?? "cannot be opened"))" }
+        let first =
+            SubmissionText.safeForTerminal(submission.message)
+            .split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? ""
+        return first.count > 50 ? String(first.prefix(49)) + "…" : first
+    }
+}
+
+/// Left-aligned columns separated by two spaces; the last column is not padded.
+enum TextTable {
+    static func render(headers: [String], rows: [[String]]) -> String {
         let widths = headers.indices.map { column in
             ([headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
         }
@@ -57,14 +124,6 @@ enum MessageTable {
             }.joined(separator: " ").trimmingTrailingSpaces()
         }
         return ([line(headers)] + rows.map(line)).joined(separator: "\n") + "\n"
-    }
-
-    static func firstLine(_ message: ChairStore.Message) -> String {
-        guard let submission = message.submission else { return "(\(message.problem ?? "cannot be opened"))" }
-        let first =
-            SubmissionText.safeForTerminal(submission.message)
-            .split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? ""
-        return first.count > 50 ? String(first.prefix(49)) + "…" : first
     }
 }
 

@@ -1,14 +1,20 @@
 import ArgumentParser
+import Envelope
+import Foundation
 import RelayProtocol
 
-/// `chair read N`: one message in full.
+/// `chair read N`: one message in full, on screen or into a private file.
 struct ReadCommand: ChairSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "read",
-        abstract: "Show one message in full.",
+        abstract: "Show one message in full, with its history.",
         discussion: """
+            With --output the message goes to a new file that only you can read (mode 0600);
+            an existing file is never overwritten.
+
             Example:
               chair read 3
+              chair read 3 --json --output ~/iag-records/message-3.json
             """)
 
     @OptionGroup var options: IdentityOptions
@@ -17,26 +23,83 @@ struct ReadCommand: ChairSubcommand {
     @Argument(help: ArgumentHelp("The message's number, as 'chair list' shows it.", valueName: "number"))
     var number: Int64
 
+    @Flag(help: "Write JSON instead of text.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Write to this new file instead of the screen.", valueName: "path"))
+    var output: String?
+
     func execute() throws(ChairError) {
-        let identity = try options.unlock()
-        let found: ChairStore.Message?
-        do {
-            found = try store.open(identityPath: options.identityPath, identity: identity).fetchMessage(number: number)
-        } catch let error as ChairError {
-            throw error
-        } catch {
-            throw ChairError("cannot read your message store: \(error)", hint: "restore it from your backup")
-        }
-        guard let message = found else {
-            throw ChairError("there is no message \(number)", hint: "'chair list' shows the numbers there are")
-        }
-        print("Message \(message.number)")
-        print("Received:         \(ReceivedText.long(message.receivedHour))")
-        print("Receipt code:     \(ReceiptCode.make(chain: message.chain))")
-        guard let submission = message.submission else {
-            print("\nThis envelope could not be opened: \(message.problem ?? "unknown reason").")
+        let message = try store.unlock(options).fetchMessageForChair(number)
+        let text = json ? MessageExport.json(message) : MessageExport.text(message)
+        guard let output else {
+            print(text, terminator: "")
             return
         }
-        print(SubmissionText.render(submission), terminator: "")
+        try PrivateFile.create(at: output, contents: Array(text.utf8))
+        printStatus("chair: wrote message \(number) to \(output), readable only by you")
+    }
+}
+
+/// One message as text for the screen, or as JSON for the chair's records.
+enum MessageExport {
+    static func text(_ message: ChairStore.Message) -> String {
+        var text = "Message \(message.number)\n"
+        text += "Received:         \(ReceivedText.long(message.receivedHour))\n"
+        text += "Receipt code:     \(ReceiptCode.make(chain: message.chain))\n"
+        text += "Status:           \(message.status.rawValue)\n"
+        guard let submission = message.submission else {
+            return text + "\nThis envelope could not be opened: \(message.problem ?? "unknown reason").\n"
+        }
+        text += SubmissionText.render(submission)
+        if !message.events.isEmpty {
+            text += "\nHistory\n-------\n"
+            for event in message.events {
+                let date = event.date.ISO8601Format()
+                switch event.change {
+                case .status(let status): text += "\(date)  status: \(status.rawValue)\n"
+                case .note(let note): text += "\(date)  note: \(SubmissionText.safeForTerminal(note))\n"
+                }
+            }
+        }
+        return text
+    }
+
+    static func json(_ message: ChairStore.Message) -> String {
+        struct Contact: Encodable {
+            let name: String?, method: String, details: String, safeTimes: String?, mayLeaveMessage: Bool?
+            let language: String?, avoid: String?
+        }
+        struct Event: Encodable {
+            let date: Date, status: String?, note: String?
+        }
+        struct Body: Encodable {
+            let number: Int64, receivedHour: String, receiptCode: String, status: String
+            let kind: String?, category: String?, location: String?, time: String?, formLanguage: String?
+            let message: String?, contact: Contact?, unreadableBecause: String?, history: [Event]
+        }
+        let submission = message.submission
+        let body = Body(
+            number: message.number, receivedHour: message.receivedHour,
+            receiptCode: ReceiptCode.make(chain: message.chain),
+            status: message.status.rawValue, kind: submission?.kind.rawValue, category: submission?.category?.rawValue,
+            location: submission?.location, time: submission?.time, formLanguage: submission?.formLanguage,
+            message: submission?.message,
+            contact: submission?.contact.map {
+                Contact(
+                    name: $0.name, method: $0.method.rawValue, details: $0.details, safeTimes: $0.safeTimes,
+                    mayLeaveMessage: $0.mayLeaveMessage, language: $0.language, avoid: $0.avoid)
+            },
+            unreadableBecause: message.problem,
+            history: message.events.map { event in
+                switch event.change {
+                case .status(let status): Event(date: event.date, status: status.rawValue, note: nil)
+                case .note(let note): Event(date: event.date, status: nil, note: note)
+                }
+            })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return ((try? encoder.encode(body)).map { String(decoding: $0, as: UTF8.self) } ?? "{}") + "\n"
     }
 }

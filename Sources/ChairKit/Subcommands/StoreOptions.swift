@@ -29,4 +29,34 @@ struct StoreOptions: ParsableArguments {
                 "cannot open the message store \(path): \(error)", hint: "check the path and its permissions")
         }
     }
+
+    /// Unlocks the identity and opens its store.
+    func unlock(_ identity: IdentityOptions) throws(ChairError) -> ChairStore {
+        try open(identityPath: identity.identityPath, identity: identity.unlock())
+    }
+}
+
+extension ChairStore {
+    /// Every message, with errors put in the chair's words.
+    func fetchMessagesForChair() throws(ChairError) -> [Message] {
+        do {
+            return try fetchMessages()
+        } catch {
+            throw ChairError("cannot read your message store: \(error)", hint: "restore it from your backup")
+        }
+    }
+
+    /// One message, or a clear error when there is no such number.
+    func fetchMessageForChair(_ number: Int64) throws(ChairError) -> Message {
+        let found: Message?
+        do {
+            found = try fetchMessage(number: number)
+        } catch {
+            throw ChairError("cannot read your message store: \(error)", hint: "restore it from your backup")
+        }
+        guard let found else {
+            throw ChairError("there is no message \(number)", hint: "'chair list' shows the numbers there are")
+        }
+        return found
+    }
 }

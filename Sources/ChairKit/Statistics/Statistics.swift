@@ -1,0 +1,148 @@
+import Envelope
+import Foundation
+
+/// Anonymous counts for the group's meetings, with small numbers hidden so no one is singled out.
+struct Statistics {
+    /// One month's counts.
+    struct Month {
+        let month: String
+        let all: Int
+        let contactRequests: Int
+    }
+
+    let months: [Month]
+    let categories: [(name: String, count: Int)]
+    let kinds: [(name: String, count: Int)]
+    let contactRequests: Int
+    let contacted: Int
+    /// Median whole days from arrival to "contacted", over the requests that were contacted.
+    let medianDaysToContact: Double?
+    /// Counts from 1 to `threshold - 1` are shown as "<threshold".
+    let threshold: Int
+
+    init(messages: [ChairStore.Message], threshold: Int) {
+        self.threshold = threshold
+        let readable = messages.filter { $0.submission != nil }
+        var byMonth: [String: (all: Int, contact: Int)] = [:]
+        for message in readable {
+            let month = ReceivedDate.month(ofHour: message.receivedHour)
+            let isContact = message.submission?.kind == .contactRequest
+            byMonth[month, default: (0, 0)].all += 1
+            if isContact { byMonth[month, default: (0, 0)].contact += 1 }
+        }
+        months = Self.monthRange(from: byMonth.keys.min(), to: byMonth.keys.max()).map {
+            Month(month: $0, all: byMonth[$0]?.all ?? 0, contactRequests: byMonth[$0]?.contact ?? 0)
+        }
+        let categoryCounts = Dictionary(grouping: readable) {
+            $0.submission?.category.map(SubmissionText.categoryName) ?? "not given"
+        }.mapValues(\.count)
+        let categoryOrder = Submission.Category.allCases.map(SubmissionText.categoryName) + ["not given"]
+        categories = categoryOrder.map { ($0, categoryCounts[$0] ?? 0) }
+        let requests = readable.filter { $0.submission?.kind == .contactRequest }
+        kinds = [("message", readable.count - requests.count), ("contact request", requests.count)]
+        contactRequests = requests.count
+        let days = requests.compactMap { message -> Double? in
+            guard let contactedAt = message.contactedDate,
+                let received = ReceivedDate.date(fromHour: message.receivedHour)
+            else { return nil }
+            return max(0, (contactedAt.timeIntervalSince(received) / 86_400).rounded(.down))
+        }.sorted()
+        contacted = days.count
+        medianDaysToContact =
+            days.isEmpty
+            ? nil : days.count % 2 == 1 ? days[days.count / 2] : (days[days.count / 2 - 1] + days[days.count / 2]) / 2
+    }
+
+    /// A count as it may be shown.
+    func show(_ count: Int) -> String {
+        count > 0 && count < threshold ? "<\(threshold)" : String(count)
+    }
+
+    /// The median, unless so few were contacted that it could point at someone.
+    var shownMedian: String {
+        guard let medianDaysToContact else { return "none contacted yet" }
+        guard contacted >= threshold else { return "hidden (fewer than \(threshold) contacted)" }
+        return medianDaysToContact == medianDaysToContact.rounded()
+            ? "\(Int(medianDaysToContact)) days" : "\(medianDaysToContact) days"
+    }
+
+    /// Every month from `first` to `last`, so empty months show as gaps, not as nothing.
+    static func monthRange(from first: String?, to last: String?) -> [String] {
+        guard let first, let last, let start = yearMonth(first), let end = yearMonth(last) else { return [] }
+        var result: [String] = []
+        var (year, month) = start
+        while (year, month) <= end {
+            result.append(String(format: "%04d-%02d", year, month))
+            month += 1
+            if month == 13 { (year, month) = (year + 1, 1) }
+        }
+        return result
+    }
+
+    private static func yearMonth(_ text: String) -> (Int, Int)? {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        return parts.count == 2 ? (parts[0], parts[1]) : nil
+    }
+
+    // MARK: Output
+
+    func renderTable() -> String {
+        var text = "Submissions by month\n"
+        text += TextTable.render(
+            headers: ["Month", "All", "Contact requests"],
+            rows: months.map { [$0.month, show($0.all), show($0.contactRequests)] })
+        text += "\nBy category\n"
+        text += TextTable.render(headers: ["Category", "Count"], rows: categories.map { [$0.name, show($0.count)] })
+        text += "\nBy kind\n"
+        text += TextTable.render(headers: ["Kind", "Count"], rows: kinds.map { [$0.name, show($0.count)] })
+        text += "\nContact requests\n"
+        text += TextTable.render(
+            headers: ["Measure", "Value"],
+            rows: [
+                ["requests", show(contactRequests)], ["contacted", show(contacted)],
+                ["median time to contact", shownMedian],
+            ])
+        text +=
+            threshold > 1
+            ? "\nCounts from 1 to \(threshold - 1) are shown as <\(threshold) so that no one can be singled out.\n"
+            : "\nEvery count is shown exactly: do not share these figures outside the group.\n"
+        return text
+    }
+
+    func renderCSV() -> String {
+        var lines = ["table,key,column,value"]
+        for month in months {
+            lines.append("month,\(month.month),all,\(show(month.all))")
+            lines.append("month,\(month.month),contact requests,\(show(month.contactRequests))")
+        }
+        for category in categories { lines.append("category,\(category.name),count,\(show(category.count))") }
+        for kind in kinds { lines.append("kind,\(kind.name),count,\(show(kind.count))") }
+        lines.append("contact,requests,count,\(show(contactRequests))")
+        lines.append("contact,contacted,count,\(show(contacted))")
+        lines.append("contact,median time to contact,days,\(shownMedian)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func renderJSON() -> String {
+        struct Body: Encodable {
+            let threshold: Int
+            let byMonth: [[String: String]]
+            let byCategory: [[String: String]]
+            let byKind: [[String: String]]
+            let contactRequests: [String: String]
+        }
+        let body = Body(
+            threshold: threshold,
+            byMonth: months.map {
+                ["month": $0.month, "all": show($0.all), "contactRequests": show($0.contactRequests)]
+            },
+            byCategory: categories.map { ["category": $0.name, "count": show($0.count)] },
+            byKind: kinds.map { ["kind": $0.name, "count": show($0.count)] },
+            contactRequests: [
+                "requests": show(contactRequests), "contacted": show(contacted), "medianTimeToContact": shownMedian,
+            ])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return ((try? encoder.encode(body)).map { String(decoding: $0, as: UTF8.self) } ?? "{}") + "\n"
+    }
+}

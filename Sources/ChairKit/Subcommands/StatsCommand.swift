@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+
+/// `chair stats`: anonymous counts for meetings and reports.
+struct StatsCommand: ChairSubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Counts by month, category and kind, and how quickly contact requests were handled.",
+        discussion: """
+            Small counts are shown as "<5" so the statistics cannot single anyone out.
+
+            Example:
+              chair stats
+              chair stats --csv > stats.csv
+              chair stats --chart report-chart.svg
+            """)
+
+    @OptionGroup var options: IdentityOptions
+    @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Print comma-separated values.")
+    var csv = false
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Option(
+        help: ArgumentHelp("Also write a bar chart of submissions per month to this SVG file.", valueName: "file.svg"))
+    var chart: String?
+
+    @Option(help: "Show counts below this number as \"<N\". 1 shows every count.")
+    var threshold = 5
+
+    func validate() throws {
+        if csv && json { throw ValidationError("choose one of --csv and --json") }
+        if threshold < 1 { throw ValidationError("--threshold must be at least 1") }
+    }
+
+    func execute() throws(ChairError) {
+        let statistics = Statistics(messages: try store.unlock(options).fetchMessagesForChair(), threshold: threshold)
+        print(csv ? statistics.renderCSV() : json ? statistics.renderJSON() : statistics.renderTable(), terminator: "")
+        if let chart {
+            try PrivateFile.create(at: chart, contents: Array(BarChart.render(statistics).utf8))
+            printStatus("chair: wrote the chart to \(chart)")
+        }
+    }
+}
