@@ -213,13 +213,15 @@ struct FormIntakeTests {
     }
 }
 
-/// Posts 8 bytes while declaring 100 MB, and returns the response head and body curl saw.
+/// Sends a request head declaring a 100 MB body but no body bytes, and returns what curl saw.
+/// (Sending even a few body bytes makes the early close a reset on some runs, and the reset can
+/// swallow the response: that would test the kernel, not the relay.)
 func postDeclaringHugeBody(port: Int, timeout: Int) throws -> String {
     let result = try runProcess(
         "/usr/bin/curl",
         [
             "-s", "-i", "--max-time", String(timeout), "-H", "Content-Length: 100000000",
-            "-H", "Content-Type: application/x-www-form-urlencoded", "-H", "Expect:", "--data-binary", "message=",
+            "-H", "Content-Type: application/x-www-form-urlencoded", "-H", "Expect:", "--data-binary", "",
             "http://127.0.0.1:\(port)/submit",
         ])
     return result.output
