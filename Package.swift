@@ -38,7 +38,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            resources: [.copy("Resources/Catalogues"), .copy("Resources/Assets")]
         ),
         .executableTarget(
             name: "relay",

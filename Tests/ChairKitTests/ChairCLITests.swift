@@ -11,22 +11,23 @@ struct ChairFixture {
     let folder: TemporaryDirectory
     var identityPath: String { folder.path("identity") }
 
-    init() throws {
+    init() async throws {
         folder = try TemporaryDirectory(prefix: "chair-cli")
-        let result = try chair(["init"], passphrase: Self.passphrase)
+        let result = try await chair(["init"], passphrase: Self.passphrase)
         guard result.status == 0 else { throw FixtureError(description: result.standardError) }
     }
 
     /// Runs `chair` with this identity and, if given, a passphrase in the environment.
-    func chair(_ arguments: [String], passphrase: String? = nil, input: Data = Data()) throws -> ProcessResult {
+    func chair(_ arguments: [String], passphrase: String? = nil, input: Data = Data()) async throws -> ProcessResult {
         var environment = ["BLIND_RELAY_IDENTITY": identityPath]
         if let passphrase { environment["BLIND_RELAY_PASSPHRASE"] = passphrase }
-        return try runProduct("chair", arguments, input: input, environment: environment, workingDirectory: folder.url)
+        return try await runProduct(
+            "chair", arguments, input: input, environment: environment, workingDirectory: folder.url)
     }
 
     /// The public key file, as exported.
-    func exportedKeys() throws -> PublicKeyFile {
-        let result = try chair(["export"])
+    func exportedKeys() async throws -> PublicKeyFile {
+        let result = try await chair(["export"])
         return try PublicKeyFile(parsing: Array(result.standardOutput))
     }
 
@@ -36,13 +37,13 @@ struct ChairFixture {
 @Suite("The chair command: init, export, open")
 struct ChairCLITests {
     @Test("init makes a 0600 identity file and refuses to overwrite it")
-    func initCreatesPrivateFile() throws {
-        let fixture = try ChairFixture()
+    func initCreatesPrivateFile() async throws {
+        let fixture = try await ChairFixture()
         let attributes = try FileManager.default.attributesOfItem(atPath: fixture.identityPath)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let before = try Data(contentsOf: URL(fileURLWithPath: fixture.identityPath))
 
-        let again = try fixture.chair(["init"], passphrase: ChairFixture.passphrase)
+        let again = try await fixture.chair(["init"], passphrase: ChairFixture.passphrase)
         #expect(again.status != 0)
         #expect(again.standardError.contains("already exists"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: fixture.identityPath)) == before)
@@ -51,9 +52,9 @@ struct ChairCLITests {
     @Test(
         "init refuses a weak passphrase with advice, and writes nothing",
         arguments: ["short", "aaaaaaaaaaaaaaaa", "123456789012345", "Password1234"])
-    func initRefusesWeakPassphrase(passphrase: String) throws {
+    func initRefusesWeakPassphrase(passphrase: String) async throws {
         let folder = try TemporaryDirectory()
-        let result = try runProduct(
+        let result = try await runProduct(
             "chair", ["init", "--identity", folder.path("identity")],
             environment: ["BLIND_RELAY_PASSPHRASE": passphrase])
         #expect(result.status != 0)
@@ -63,9 +64,9 @@ struct ChairCLITests {
     }
 
     @Test("init without a passphrase and without a terminal says how to give one")
-    func initWithoutTerminalExplains() throws {
+    func initWithoutTerminalExplains() async throws {
         let folder = try TemporaryDirectory()
-        let result = try runProcess(
+        let result = try await runProcess(
             "/usr/bin/setsid",
             [
                 "--wait", builtProductsDirectory.appendingPathComponent("chair").path, "init", "--identity",
@@ -77,9 +78,9 @@ struct ChairCLITests {
     }
 
     @Test("export writes the key file the relay reads, with a fingerprint to read aloud, and no passphrase")
-    func exportWritesKeyFile() throws {
-        let fixture = try ChairFixture()
-        let result = try fixture.chair(["export", "--name", "Chair, Anytown IAG", "--output", "keys.pub"])
+    func exportWritesKeyFile() async throws {
+        let fixture = try await ChairFixture()
+        let result = try await fixture.chair(["export", "--name", "Chair, Anytown IAG", "--output", "keys.pub"])
         #expect(result.status == 0, "\(result.standardError)")
         let file = try PublicKeyFile(
             parsing: Array(try Data(contentsOf: fixture.folder.url.appendingPathComponent("keys.pub"))))
@@ -87,15 +88,15 @@ struct ChairCLITests {
         #expect(result.output == "fingerprint: \(file.fingerprint)\n")
         #expect(file.fingerprint.wholeMatch(of: /\d{5} \d{5} \d{5} \d{5}/) != nil)
 
-        let clash = try fixture.chair(["export", "--name", "Someone else", "--output", "keys.pub"])
+        let clash = try await fixture.chair(["export", "--name", "Someone else", "--output", "keys.pub"])
         #expect(clash.status != 0)
         #expect(clash.standardError.contains("already exists"))
     }
 
     @Test("open shows exactly what was sealed, from a binary file, armored text, or standard input")
-    func openShowsSubmission() throws {
-        let fixture = try ChairFixture()
-        let keys = try fixture.exportedKeys()
+    func openShowsSubmission() async throws {
+        let fixture = try await ChairFixture()
+        let keys = try await fixture.exportedKeys()
         let submission = Submission(
             message: "Abuse on the 38 bus 🚌 — שלום — Diolch", category: .race, location: "Bus 38",
             contact: ContactRequest(name: "Sam", method: .text, details: "07700 900456", mayLeaveMessage: false))
@@ -107,7 +108,7 @@ struct ChairCLITests {
             (["open", "message.envelope"], Data()), (["open", "-"], Data(armored.utf8)),
             (["open", "-"], Data(envelope)),
         ] {
-            let result = try fixture.chair(arguments, passphrase: ChairFixture.passphrase, input: input)
+            let result = try await fixture.chair(arguments, passphrase: ChairFixture.passphrase, input: input)
             #expect(result.status == 0, "\(result.standardError)")
             #expect(result.output.contains("Abuse on the 38 bus 🚌 — שלום — Diolch"))
             #expect(result.output.contains("Kind:             contact request"))
@@ -117,21 +118,24 @@ struct ChairCLITests {
     }
 
     @Test("open reads the passphrase from a file descriptor")
-    func openReadsPassphraseFromDescriptor() throws {
-        let fixture = try ChairFixture()
-        let envelope = try Envelope.seal(Submission(message: "via fd"), to: [fixture.exportedKeys().encryptionKey])
+    func openReadsPassphraseFromDescriptor() async throws {
+        let fixture = try await ChairFixture()
+        let envelope = try Envelope.seal(
+            Submission(message: "via fd"), to: [await fixture.exportedKeys().encryptionKey])
         try Data(envelope).write(to: fixture.folder.url.appendingPathComponent("e"))
-        let result = try fixture.chair(
+        let result = try await fixture.chair(
             ["open", "--passphrase-fd", "0", "e"], input: Data((ChairFixture.passphrase + "\n").utf8))
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.output.contains("via fd"))
     }
 
     @Test("open with a wrong passphrase fails clearly and shows nothing")
-    func openWithWrongPassphraseFails() throws {
-        let fixture = try ChairFixture()
-        let envelope = try Envelope.seal(Submission(message: "secret text"), to: [fixture.exportedKeys().encryptionKey])
-        let result = try fixture.chair(["open", "-"], passphrase: "lantern okapi velvet harbor", input: Data(envelope))
+    func openWithWrongPassphraseFails() async throws {
+        let fixture = try await ChairFixture()
+        let envelope = try Envelope.seal(
+            Submission(message: "secret text"), to: [await fixture.exportedKeys().encryptionKey])
+        let result = try await fixture.chair(
+            ["open", "-"], passphrase: "lantern okapi velvet harbor", input: Data(envelope))
         #expect(result.status == 1)
         #expect(result.standardError.hasPrefix("chair: the passphrase is wrong"))
         #expect(result.standardError.contains("\nhint: "))
@@ -139,10 +143,10 @@ struct ChairCLITests {
     }
 
     @Test("an envelope for someone else is refused as not addressed to this identity")
-    func openRefusesSomeoneElsesEnvelope() throws {
-        let fixture = try ChairFixture()
+    func openRefusesSomeoneElsesEnvelope() async throws {
+        let fixture = try await ChairFixture()
         let envelope = try Envelope.seal(Submission(message: "not yours"), to: [BoxKeyPair.generate().publicKey])
-        let result = try fixture.chair(["open", "-"], passphrase: ChairFixture.passphrase, input: Data(envelope))
+        let result = try await fixture.chair(["open", "-"], passphrase: ChairFixture.passphrase, input: Data(envelope))
         #expect(result.status == 1)
         #expect(result.standardError.contains("is not addressed to this identity"))
         #expect(result.output.isEmpty)
@@ -154,29 +158,30 @@ struct ChairCLITests {
             ("hello", "not a Blind Relay envelope"),
             ("-----BEGIN BLIND RELAY ENVELOPE-----\nQlJMWQ==\n", "armored text is malformed"),
         ])
-    func openRefusesDamagedInput(input: String, expected: String) throws {
+    func openRefusesDamagedInput(input: String, expected: String) async throws {
         let folder = try TemporaryDirectory()
-        let result = try runProduct("chair", ["open", "--identity", folder.path("none"), "-"], input: Data(input.utf8))
+        let result = try await runProduct(
+            "chair", ["open", "--identity", folder.path("none"), "-"], input: Data(input.utf8))
         #expect(result.status == 1)
         #expect(result.standardError.contains(expected), "\(result.standardError)")
     }
 
     @Test("a world-readable identity file draws a warning")
-    func worldReadableIdentityWarns() throws {
-        let fixture = try ChairFixture()
+    func worldReadableIdentityWarns() async throws {
+        let fixture = try await ChairFixture()
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: fixture.identityPath)
-        let result = try fixture.chair(["export"])
+        let result = try await fixture.chair(["export"])
         #expect(result.status == 0)
         #expect(result.standardError.contains("chair: warning: the identity file"))
         #expect(result.standardError.contains("chmod 600"))
     }
 
     @Test("control characters in a submission cannot drive the chair's terminal")
-    func controlCharactersAreNeutralised() throws {
-        let fixture = try ChairFixture()
+    func controlCharactersAreNeutralised() async throws {
+        let fixture = try await ChairFixture()
         let envelope = try Envelope.seal(
-            Submission(message: "before\u{1B}[2Jafter\r\nnext\u{07}"), to: [fixture.exportedKeys().encryptionKey])
-        let result = try fixture.chair(["open", "-"], passphrase: ChairFixture.passphrase, input: Data(envelope))
+            Submission(message: "before\u{1B}[2Jafter\r\nnext\u{07}"), to: [await fixture.exportedKeys().encryptionKey])
+        let result = try await fixture.chair(["open", "-"], passphrase: ChairFixture.passphrase, input: Data(envelope))
         #expect(result.status == 0)
         #expect(!result.output.contains("\u{1B}"))
         #expect(!result.output.contains("\u{07}"))

@@ -10,7 +10,7 @@ struct IdentityFileTests {
     let passphrase = SecretBytes(utf8: "lantern okapi velvet harbour")
 
     @Test("it opens with its passphrase to the same keys, and its public part needs none")
-    func roundTrip() throws {
+    func roundTrip() async throws {
         let identity = ChairIdentity.generate()
         let text = Array(try IdentityFile.seal(identity, passphrase: passphrase, cost: .interactive).utf8)
         let publicPart = try IdentityFile.readPublicPart(text)
@@ -26,7 +26,7 @@ struct IdentityFileTests {
     }
 
     @Test("a changed public key or cost in the header is detected")
-    func headerIsAuthenticated() throws {
+    func headerIsAuthenticated() async throws {
         let text = Array(try IdentityFile.seal(.generate(), passphrase: passphrase, cost: .interactive).utf8)
         var binary = try Armor.decode(text, label: Armor.identityLabel)
         binary[40] ^= 0x01
@@ -62,7 +62,7 @@ struct IdentityFileTests {
 @Suite("The public key file")
 struct PublicKeyFileTests {
     @Test("it round-trips, and every rule of FORMAT.md section 7 is enforced")
-    func roundTripAndRules() throws {
+    func roundTripAndRules() async throws {
         let file = try PublicKeyFile(
             name: "Chair", encryptionKey: BoxKeyPair.generate().publicKey,
             signingKey: SigningKeyPair.generate().publicKey)

@@ -12,7 +12,7 @@ struct WorkflowTests {
     }
 
     @Test("overdue counts calendar days across a month boundary")
-    func overdueAcrossMonthBoundary() throws {
+    func overdueAcrossMonthBoundary() async throws {
         let rule = OverdueRule(days: 3, timeZone: Self.london)
         // Received 30 January 10:00 UTC (GMT): overdue from 2 February 10:00.
         #expect(!rule.isOverdue(receivedHour: "2027-01-30T10", now: try date("2027-02-02T09:59:00Z")))
@@ -23,7 +23,7 @@ struct WorkflowTests {
     }
 
     @Test("overdue keeps to the chair's clock across the change to summer time")
-    func overdueAcrossDaylightSavingChange() throws {
+    func overdueAcrossDaylightSavingChange() async throws {
         // Clocks go forward at 01:00 UTC on 28 March 2027. Received 26 March 23:00 GMT; two
         // calendar days later is 28 March 23:00 BST, which is 22:00 UTC: one hour sooner than 48 h.
         let rule = OverdueRule(days: 2, timeZone: Self.london)

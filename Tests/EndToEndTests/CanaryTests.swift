@@ -16,8 +16,8 @@ func allFiles(under directory: URL) -> [URL] {
 @Suite("Canaries: the relay writes no plaintext, address or user agent anywhere", .serialized)
 struct CanaryTests {
     @Test("after real submissions and refusals, no canary is in the data folder, the log, or the temp folder")
-    func noCanaryAnywhere() throws {
-        let setup = try LiveSetup()
+    func noCanaryAnywhere() async throws {
+        let setup = try await LiveSetup()
         let canary = "CANARY-\(UUID().uuidString)"
         let agent = "AgentCanary-\(UUID().uuidString)"
         let referer = "https://referer-canary.example/\(UUID().uuidString)"
@@ -34,18 +34,18 @@ struct CanaryTests {
             [("message", String(repeating: canary, count: 600))],  // refused: too long
         ]
         for form in fields {
-            let result = try postForm(
+            let result = try await postForm(
                 to: setup.relay.address, fields: form, userAgent: agent, sourceAddress: client,
                 extraHeaders: ["Referer: \(referer)", "X-Forwarded-For: 203.0.113.77"], path: "/submit?q=\(canary)")
             #expect(result.status != 0, "curl could not reach the relay: \(result.page)")
         }
         #expect(
-            try postForm(
+            try await postForm(
                 to: setup.relay.address, fields: [("message", canary)], userAgent: agent, sourceAddress: client,
                 path: "/no-such-page-\(canary)"
             ).status == 404)
         // The chair pulls, so deletions and the acknowledgement path run too.
-        #expect(try setup.pull().status == 0)
+        #expect(try await setup.pull().status == 0)
         setup.relay.stop()
 
         let needles = [canary, agent, referer, client, "203.0.113.77", "referer-canary"]

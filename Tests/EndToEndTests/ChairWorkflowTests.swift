@@ -7,15 +7,15 @@ import Testing
 #endif
 
 /// A live relay and chair, filled through the form with `plain` messages and `contact` requests.
-func filledSetup(plain: Int, contact: Int, category: String = "race") throws -> LiveSetup {
-    let setup = try LiveSetup()
+func filledSetup(plain: Int, contact: Int, category: String = "race") async throws -> LiveSetup {
+    let setup = try await LiveSetup()
     for index in 0..<plain {
-        let result = try postForm(
+        let result = try await postForm(
             to: setup.relay.address, fields: [("message", "plain \(index)"), ("category", category)])
         guard result.status == 200 else { throw LiveSetup.SetupError(description: result.page) }
     }
     for index in 0..<contact {
-        let result = try postForm(
+        let result = try await postForm(
             to: setup.relay.address,
             fields: [
                 ("message", "please contact me \(index)"), ("wants_contact", "yes"), ("contact_method", "email"),
@@ -23,7 +23,7 @@ func filledSetup(plain: Int, contact: Int, category: String = "race") throws -> 
             ])
         guard result.status == 200 else { throw LiveSetup.SetupError(description: result.page) }
     }
-    let pulled = try setup.pull()
+    let pulled = try await setup.pull()
     guard pulled.status == 0 else { throw LiveSetup.SetupError(description: pulled.standardError) }
     return setup
 }
@@ -31,9 +31,9 @@ func filledSetup(plain: Int, contact: Int, category: String = "race") throws -> 
 @Suite("The chair's workflow and statistics, on messages sent through the live relay", .serialized)
 struct ChairWorkflowTests {
     @Test("contacts lists open requests oldest first with their details, and marks overdue ones")
-    func contactsListsOpenRequests() throws {
-        let setup = try filledSetup(plain: 1, contact: 2)
-        let listed = try setup.chair(["contacts", "--overdue-days", "3"])
+    func contactsListsOpenRequests() async throws {
+        let setup = try await filledSetup(plain: 1, contact: 2)
+        let listed = try await setup.chair(["contacts", "--overdue-days", "3"])
         #expect(listed.status == 0)
         #expect(listed.output.contains("person0@example.org"))
         #expect(listed.output.contains("evenings"))
@@ -43,51 +43,53 @@ struct ChairWorkflowTests {
         let second = try #require(listed.output.range(of: "Message 3"))
         #expect(first.lowerBound < second.lowerBound)
         #expect(
-            try setup.chair(["contacts", "--overdue-days", "0"]).output.components(separatedBy: "OVERDUE").count == 3)
+            try await setup.chair(["contacts", "--overdue-days", "0"]).output.components(separatedBy: "OVERDUE").count
+                == 3)
 
-        #expect(try setup.chair(["status", "2", "contacted"]).status == 0)
-        let after = try setup.chair(["contacts"])
+        #expect(try await setup.chair(["status", "2", "contacted"]).status == 0)
+        let after = try await setup.chair(["contacts"])
         #expect(!after.output.contains("person0@example.org"))
         #expect(after.output.contains("person1@example.org"))
     }
 
     @Test("status changes follow the workflow; a wrong one is refused with the allowed ones listed")
-    func statusWorkflow() throws {
-        let setup = try filledSetup(plain: 1, contact: 1)
-        #expect(try setup.chair(["status", "2", "in-progress"]).status == 0)
-        #expect(try setup.chair(["status", "2", "contacted"]).status == 0)
-        let wrong = try setup.chair(["status", "2", "new"])
+    func statusWorkflow() async throws {
+        let setup = try await filledSetup(plain: 1, contact: 1)
+        #expect(try await setup.chair(["status", "2", "in-progress"]).status == 0)
+        #expect(try await setup.chair(["status", "2", "contacted"]).status == 0)
+        let wrong = try await setup.chair(["status", "2", "new"])
         #expect(wrong.status == 1)
         #expect(wrong.standardError.contains("cannot go from contacted to new"))
         #expect(wrong.standardError.contains("hint: from contacted it can move to: closed, in progress"))
-        let notContact = try setup.chair(["status", "1", "contacted"])
+        let notContact = try await setup.chair(["status", "1", "contacted"])
         #expect(notContact.status == 1)
         #expect(notContact.standardError.contains("in progress, closed"))
-        let unknown = try setup.chair(["status", "1", "finished"])
+        let unknown = try await setup.chair(["status", "1", "finished"])
         #expect(unknown.standardError.contains("'finished' is not a status"))
-        #expect(try setup.chair(["status", "9", "closed"]).standardError.contains("there is no message 9"))
+        #expect(try await setup.chair(["status", "9", "closed"]).standardError.contains("there is no message 9"))
 
-        let list = try setup.chair(["list", "--status", "contacted"])
+        let list = try await setup.chair(["list", "--status", "contacted"])
         #expect(list.output.split(separator: "\n").count == 2)
         #expect(list.output.contains("contacted"))
-        #expect(try setup.chair(["list", "--kind", "message"]).output.contains("plain 0"))
-        #expect(!(try setup.chair(["list", "--kind", "message"]).output.contains("please contact me")))
-        #expect(try setup.chair(["list", "--since", "2999-01-01"]).standardError.contains("no messages match"))
-        #expect(try setup.chair(["list", "--since", "yesterday"]).status != 0)
+        #expect(try await setup.chair(["list", "--kind", "message"]).output.contains("plain 0"))
+        #expect(!(try await setup.chair(["list", "--kind", "message"]).output.contains("please contact me")))
+        #expect(try await setup.chair(["list", "--since", "2999-01-01"]).standardError.contains("no messages match"))
+        #expect(try await setup.chair(["list", "--since", "yesterday"]).status != 0)
     }
 
     @Test("notes are dated and shown with the message; read writes a private file and JSON")
-    func notesAndRecords() throws {
-        let setup = try filledSetup(plain: 0, contact: 1)
-        #expect(try setup.chair(["note", "1", "Rang at 14:10; no answer, left no message as asked."]).status == 0)
-        #expect(try setup.chair(["status", "1", "in-progress"]).status == 0)
-        let read = try setup.chair(["read", "1"])
+    func notesAndRecords() async throws {
+        let setup = try await filledSetup(plain: 0, contact: 1)
+        #expect(
+            try await setup.chair(["note", "1", "Rang at 14:10; no answer, left no message as asked."]).status == 0)
+        #expect(try await setup.chair(["status", "1", "in-progress"]).status == 0)
+        let read = try await setup.chair(["read", "1"])
         #expect(read.output.contains("note: Rang at 14:10; no answer, left no message as asked."))
         #expect(read.output.contains("status: in progress"))
         #expect(read.output.firstMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z  note/) != nil)
 
         let path = setup.folder.path("records/message-1.json")
-        let written = try setup.chair(["read", "1", "--json", "--output", path])
+        let written = try await setup.chair(["read", "1", "--json", "--output", path])
         #expect(written.status == 0, "\(written.standardError)")
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
@@ -96,37 +98,37 @@ struct ChairWorkflowTests {
         #expect(json?["message"] as? String == "please contact me 0")
         #expect((json?["contact"] as? [String: Any])?["details"] as? String == "person0@example.org")
         #expect((json?["history"] as? [[String: Any]])?.count == 2)
-        let again = try setup.chair(["read", "1", "--output", path])
+        let again = try await setup.chair(["read", "1", "--output", path])
         #expect(again.status == 1)
         #expect(again.standardError.contains("already exists"))
     }
 
     @Test("stats hides small counts, and shows them all with --threshold 1")
-    func statsSuppressSmallNumbers() throws {
-        let setup = try filledSetup(plain: 6, contact: 2)
-        let table = try setup.chair(["stats"])
+    func statsSuppressSmallNumbers() async throws {
+        let setup = try await filledSetup(plain: 6, contact: 2)
+        let table = try await setup.chair(["stats"])
         #expect(table.status == 0)
         let month = String(Date().formatted(.iso8601.year().month()))
         #expect(table.output.contains("\(month)  8    <5"))
         #expect(table.output.contains("race                  6"))
         #expect(table.output.contains("contact request  <5"))
         #expect(!table.output.contains(" 2\n"))
-        let exact = try setup.chair(["stats", "--threshold", "1"])
+        let exact = try await setup.chair(["stats", "--threshold", "1"])
         #expect(exact.output.contains("contact request  2"))
 
-        let csv = try setup.chair(["stats", "--csv"])
+        let csv = try await setup.chair(["stats", "--csv"])
         #expect(csv.output.hasPrefix("table,key,column,value\n"))
         #expect(csv.output.contains("kind,contact request,count,<5"))
-        let json = try setup.chair(["stats", "--json"])
+        let json = try await setup.chair(["stats", "--json"])
         let parsed = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
         #expect(parsed?["threshold"] as? Int == 5)
     }
 
     @Test("the chart is well-formed SVG with one bar per month")
-    func chartIsWellFormed() throws {
-        let setup = try filledSetup(plain: 2, contact: 0)
+    func chartIsWellFormed() async throws {
+        let setup = try await filledSetup(plain: 2, contact: 0)
         let path = setup.folder.path("chart.svg")
-        #expect(try setup.chair(["stats", "--chart", path]).status == 0)
+        #expect(try await setup.chair(["stats", "--chart", path]).status == 0)
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let counter = BarCounter()
         let parser = XMLParser(data: data)

@@ -11,32 +11,32 @@ final class LiveSetup: @unchecked Sendable {
     let folder: TemporaryDirectory
     let relay: RelayProcess
 
-    init() throws {
+    init() async throws {
         folder = try TemporaryDirectory(prefix: "end-to-end")
         let keys = folder.url.appendingPathComponent("relay/keys")
         try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
-        let initialised = try runProduct(
+        let initialised = try await runProduct(
             "chair", ["init", "--identity", folder.path("chair/identity")],
             environment: ["BLIND_RELAY_PASSPHRASE": Self.passphrase])
         guard initialised.status == 0 else { throw SetupError(description: initialised.standardError) }
-        let exported = try runProduct(
+        let exported = try await runProduct(
             "chair",
             [
                 "export", "--identity", folder.path("chair/identity"), "--output",
                 keys.appendingPathComponent("chair.pub").path,
             ])
         guard exported.status == 0 else { throw SetupError(description: exported.standardError) }
-        relay = try RelayProcess(folder: folder.url.appendingPathComponent("relay"))
+        relay = try await RelayProcess(folder: folder.url.appendingPathComponent("relay"))
     }
 
     /// Runs `chair` as the chair would, with this identity and passphrase.
-    func chair(_ arguments: [String]) throws -> ProcessResult {
-        try runProduct(
+    func chair(_ arguments: [String]) async throws -> ProcessResult {
+        try await runProduct(
             "chair", arguments + ["--identity", folder.path("chair/identity")],
             environment: ["BLIND_RELAY_PASSPHRASE": Self.passphrase])
     }
 
-    func pull() throws -> ProcessResult { try chair(["pull", "--relay", relay.address]) }
+    func pull() async throws -> ProcessResult { try await chair(["pull", "--relay", relay.address]) }
 
     var relayDatabase: String { relay.dataDirectory.appendingPathComponent("envelopes.sqlite").path }
 
@@ -46,15 +46,15 @@ final class LiveSetup: @unchecked Sendable {
 @Suite("End to end: a person writes, the chair reads", .serialized)
 struct EndToEndTests {
     @Test("what is typed into the form is exactly what the chair reads, contact details included")
-    func chairReadsExactlyWhatWasTyped() throws {
-        let setup = try LiveSetup()
+    func chairReadsExactlyWhatWasTyped() async throws {
+        let setup = try await LiveSetup()
         let message =
             "Someone spat at me on the 38 bus 🚌.\nדבר אחד — مرحبا — Diolch yn fawr.\n\tIndented line, trailing spaces   "
-        let first = try postForm(
+        let first = try await postForm(
             to: setup.relay.address,
             fields: [("message", message), ("category", "race"), ("where", "Heol y Frenhines")])
         #expect(first.status == 200, "\(first.page)")
-        let second = try postForm(
+        let second = try await postForm(
             to: setup.relay.address,
             fields: [
                 ("message", "Please ring me, I do not want the police to know."), ("wants_contact", "yes"),
@@ -64,25 +64,25 @@ struct EndToEndTests {
             ])
         #expect(second.status == 200)
 
-        let pulled = try setup.pull()
+        let pulled = try await setup.pull()
         #expect(pulled.status == 0, "\(pulled.standardError)")
         #expect(pulled.standardError.contains("pulled 2 new messages, 1 asking to be contacted"))
 
-        let list = try setup.chair(["list"])
+        let list = try await setup.chair(["list"])
         #expect(list.status == 0)
         let lines = list.output.split(separator: "\n")
         #expect(lines.count == 3)
         #expect(lines[1].contains("message") && lines[1].contains("race") && lines[1].contains("Someone spat at me"))
         #expect(lines[2].contains("contact request"))
 
-        let read = try setup.chair(["read", "1"])
+        let read = try await setup.chair(["read", "1"])
         #expect(read.status == 0)
         #expect(read.output.contains(message))
         #expect(read.output.contains("Heol y Frenhines"))
         let receipt = try #require(first.page.firstMatch(of: /[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}/))
         #expect(read.output.contains("Receipt code:     \(receipt.output)"))
 
-        let contact = try setup.chair(["read", "2"])
+        let contact = try await setup.chair(["read", "2"])
         #expect(contact.output.contains("Siân"))
         #expect(contact.output.contains("phone call"))
         #expect(contact.output.contains("07700 900123"))
@@ -92,58 +92,58 @@ struct EndToEndTests {
     }
 
     @Test("a pull run again loses and duplicates nothing, and the relay deletes only what was acknowledged")
-    func pullIsIdempotent() throws {
-        let setup = try LiveSetup()
+    func pullIsIdempotent() async throws {
+        let setup = try await LiveSetup()
         for index in 1...3 {
-            #expect(try postForm(to: setup.relay.address, fields: [("message", "note \(index)")]).status == 200)
+            #expect(try await postForm(to: setup.relay.address, fields: [("message", "note \(index)")]).status == 200)
         }
-        #expect(try setup.pull().status == 0)
+        #expect(try await setup.pull().status == 0)
         #expect(
-            try DatabaseQueue(path: setup.relayDatabase).read {
+            try await DatabaseQueue(path: setup.relayDatabase).read {
                 try Int.fetchOne($0, sql: "SELECT count(*) FROM envelope")
             } == 0)
-        #expect(try postForm(to: setup.relay.address, fields: [("message", "note 4")]).status == 200)
-        let again = try setup.pull()
+        #expect(try await postForm(to: setup.relay.address, fields: [("message", "note 4")]).status == 200)
+        let again = try await setup.pull()
         #expect(again.standardError.contains("pulled 1 new message"))
-        let nothing = try setup.pull()
+        let nothing = try await setup.pull()
         #expect(nothing.standardError.contains("pulled 0 new messages"))
-        let list = try setup.chair(["list"])
+        let list = try await setup.chair(["list"])
         #expect(list.output.split(separator: "\n").count == 5)
         for index in 1...4 { #expect(list.output.contains("note \(index)")) }
     }
 
     @Test("a row deleted directly from the relay's SQLite file is flagged, and nothing after it is lost")
-    func deletedRowIsFlagged() throws {
-        let setup = try LiveSetup()
+    func deletedRowIsFlagged() async throws {
+        let setup = try await LiveSetup()
         for index in 1...4 {
-            #expect(try postForm(to: setup.relay.address, fields: [("message", "note \(index)")]).status == 200)
+            #expect(try await postForm(to: setup.relay.address, fields: [("message", "note \(index)")]).status == 200)
         }
-        try DatabaseQueue(path: setup.relayDatabase).write {
+        try await DatabaseQueue(path: setup.relayDatabase).write {
             try $0.execute(sql: "DELETE FROM envelope WHERE sequence = 2")
         }
-        let pulled = try setup.pull()
+        let pulled = try await setup.pull()
         #expect(pulled.status == 1)
         #expect(pulled.standardError.contains("the relay's history is broken: envelopes 2 to 2 are missing"))
         #expect(pulled.standardError.contains("hint: "))
         // Envelope 1 is safe with the chair; 3 and 4 stay on the relay until the chair accepts the break.
-        let remaining = try DatabaseQueue(path: setup.relayDatabase).read {
+        let remaining = try await DatabaseQueue(path: setup.relayDatabase).read {
             try Int64.fetchAll($0, sql: "SELECT sequence FROM envelope ORDER BY sequence")
         }
         #expect(remaining == [3, 4])
-        let accepted = try setup.chair(["pull", "--relay", setup.relay.address, "--accept-break"])
+        let accepted = try await setup.chair(["pull", "--relay", setup.relay.address, "--accept-break"])
         #expect(accepted.status == 0, "\(accepted.standardError)")
         #expect(accepted.standardError.contains("accepted a break"))
-        let list = try setup.chair(["list"])
+        let list = try await setup.chair(["list"])
         #expect(list.output.contains("note 3") && list.output.contains("note 4"))
     }
 
     @Test("envelopes swapped directly in the relay's SQLite file are flagged")
-    func swappedRowsAreFlagged() throws {
-        let setup = try LiveSetup()
+    func swappedRowsAreFlagged() async throws {
+        let setup = try await LiveSetup()
         for index in 1...3 {
-            #expect(try postForm(to: setup.relay.address, fields: [("message", "note \(index)")]).status == 200)
+            #expect(try await postForm(to: setup.relay.address, fields: [("message", "note \(index)")]).status == 200)
         }
-        try DatabaseQueue(path: setup.relayDatabase).write { db in
+        try await DatabaseQueue(path: setup.relayDatabase).write { db in
             try db.execute(
                 sql: """
                     UPDATE envelope SET envelope = CASE sequence
@@ -152,7 +152,7 @@ struct EndToEndTests {
                     WHERE sequence IN (2, 3)
                     """)
         }
-        let pulled = try setup.pull()
+        let pulled = try await setup.pull()
         #expect(pulled.status == 1)
         #expect(pulled.standardError.contains("envelope 2 does not match the relay's history"))
     }

@@ -12,7 +12,7 @@ let interopScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 @Suite("Interoperability with an independent implementation (PyNaCl)")
 struct InteroperabilityTests {
     @Test("PyNaCl opens our stanza as a standard sealed box, and the whole envelope from the spec")
-    func pythonOpensOurEnvelope() throws {
+    func pythonOpensOurEnvelope() async throws {
         let first = BoxKeyPair.generate()
         let second = BoxKeyPair.generate()
         let submission = Submission(message: "Interop ✓ مرحبا", category: .disability, formLanguage: "en")
@@ -20,21 +20,21 @@ struct InteroperabilityTests {
         let expectedRecord = try SubmissionRecord.encode(submission).withUnsafeBytes { hexString($0) }
         for recipient in [first, second] {
             let secretHex = recipient.secretKey.withUnsafeBytes { hexString($0) }
-            let result = try runProcess(systemPython, [interopScript, "open", secretHex], input: Data(envelope))
+            let result = try await runProcess(systemPython, [interopScript, "open", secretHex], input: Data(envelope))
             #expect(result.status == 0, "\(result.standardError)")
             #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == expectedRecord)
         }
     }
 
     @Test("we open an envelope PyNaCl sealed from the spec, to two recipients")
-    func weOpenPythonsEnvelope() throws {
+    func weOpenPythonsEnvelope() async throws {
         let first = BoxKeyPair.generate()
         let second = BoxKeyPair.generate()
         let submission = Submission(
             message: String(repeating: "long enough for the middle size class. ", count: 120),
             contact: ContactRequest(method: .email, details: "me@example.org"))
         let record = try SubmissionRecord.encode(submission).withUnsafeBytes { Data($0) }
-        let result = try runProcess(
+        let result = try await runProcess(
             systemPython, [interopScript, "seal", hexString(first.publicKey), hexString(second.publicKey)],
             input: record)
         #expect(result.status == 0, "\(result.standardError)")

@@ -15,7 +15,7 @@ struct RoundTripTests {
     ]
 
     @Test("every recipient opens what was sealed, at every size-class edge", arguments: [1, 2, 3])
-    func everyRecipientOpens(recipientCount: Int) throws {
+    func everyRecipientOpens(recipientCount: Int) async throws {
         let recipients = (0..<recipientCount).map { _ in BoxKeyPair.generate() }
         let stranger = BoxKeyPair.generate()
         for (recordLength, sizeClass) in Self.edges {
@@ -39,7 +39,7 @@ struct RoundTripTests {
     }
 
     @Test("every field survives, including Welsh, emoji, right-to-left text and a contact request")
-    func everyFieldSurvives() throws {
+    func everyFieldSurvives() async throws {
         let recipient = BoxKeyPair.generate()
         let submission = Submission(
             message: "Line one\nLine two — ‘quoted’ 🏳️‍🌈 שלום עליכם مرحبا ŵŷ", category: .transgenderIdentity,
@@ -54,7 +54,7 @@ struct RoundTripTests {
     }
 
     @Test("a contact request and a message of similar length seal to the same length")
-    func contactRequestLooksLikeMessage() throws {
+    func contactRequestLooksLikeMessage() async throws {
         let recipient = BoxKeyPair.generate()
         let message = Submission(message: String(repeating: "m", count: 300))
         let request = Submission(
@@ -86,7 +86,7 @@ struct RoundTripTests {
     }
 
     @Test("armor round-trips and is told apart from binary")
-    func armorRoundTrips() throws {
+    func armorRoundTrips() async throws {
         let recipient = BoxKeyPair.generate()
         let envelope = try Envelope.seal(Submission(message: "hello"), to: [recipient.publicKey])
         let armored = Array(Armor.encode(envelope, label: Armor.envelopeLabel).utf8)
@@ -101,7 +101,7 @@ struct RoundTripTests {
 struct TamperingTests {
     /// Every bit of a one-recipient envelope, flipped on its own, is rejected with a typed error.
     @Test("any single flipped bit is rejected with a typed error")
-    func everyFlippedBitIsRejected() throws {
+    func everyFlippedBitIsRejected() async throws {
         let recipient = BoxKeyPair.generate()
         let envelope = try Envelope.seal(Submission(message: "tamper with me"), to: [recipient.publicKey])
         var outcomes: [String: Int] = [:]
@@ -122,7 +122,7 @@ struct TamperingTests {
     /// With two recipients, a bit flipped in the other recipient's stanza also breaks the envelope.
     @Test(
         "flipping a bit in another recipient's stanza is detected", arguments: Array(stride(from: 87, to: 167, by: 7)))
-    func otherStanzaIsBound(byte: Int) throws {
+    func otherStanzaIsBound(byte: Int) async throws {
         let first = BoxKeyPair.generate()
         let second = BoxKeyPair.generate()
         var envelope = try Envelope.seal(Submission(message: "two readers"), to: [first.publicKey, second.publicKey])
@@ -131,7 +131,7 @@ struct TamperingTests {
     }
 
     @Test("a bit flipped in armored text is rejected", arguments: [40, 100, 1000, 3000, 5000])
-    func armoredFlipIsRejected(characterIndex: Int) throws {
+    func armoredFlipIsRejected(characterIndex: Int) async throws {
         let recipient = BoxKeyPair.generate()
         let envelope = try Envelope.seal(Submission(message: "armored"), to: [recipient.publicKey])
         var text = Array(Armor.encode(envelope, label: Armor.envelopeLabel).utf8)

@@ -118,7 +118,7 @@ func hexDecoded(_ text: String) -> [UInt8]? {
 @Suite("Test vectors")
 struct TestVectorTests {
     @Test("each vector gives exactly its expected outcome", arguments: TestVector.allNames())
-    func vectorGivesExpectedOutcome(name: String) throws {
+    func vectorGivesExpectedOutcome(name: String) async throws {
         let vector = try TestVector.load(name)
         let (outcome, record) = vector.run()
         #expect(outcome == vector.expectation, "\(name)")
@@ -131,7 +131,7 @@ struct TestVectorTests {
     }
 
     @Test("the vectors cover every kind of outcome, and there are enough of them")
-    func vectorsCoverEveryOutcome() throws {
+    func vectorsCoverEveryOutcome() async throws {
         let names = TestVector.allNames()
         #expect(names.count >= 40)
         let covered = Set(try names.map { try TestVector.load($0).expectation })

@@ -32,8 +32,7 @@ struct ChairAPITests {
     /// Submits `count` forms through the intake so the store has real rows.
     static func submit(_ count: Int, client: some TestClientProtocol) async throws {
         for index in 1...count {
-            let response = try await client.execute(
-                uri: "/submit", method: .post, headers: .form, body: formBody([("message", "message \(index)")]))
+            let response = try await postForm(client, ([("message", "message \(index)")]))
             #expect(response.status == .ok)
         }
     }

@@ -53,7 +53,7 @@ struct EnvelopeStoreTests {
     }
 
     @Test("the schema refuses what is not an envelope")
-    func schemaRefusesJunk() throws {
+    func schemaRefusesJunk() async throws {
         let folder = try TemporaryDirectory()
         _ = try EnvelopeStore(path: folder.path("store.sqlite"), maximumEnvelopes: 10, maximumBytes: 1 << 20)
         let queue = try DatabaseQueue(path: folder.path("store.sqlite"))

@@ -42,11 +42,10 @@ struct IndistinguishabilityTests {
                 let length = Int.random(in: 1...3_000)
                 let text = String((0..<length).map { _ in "abcdefghij klmnopqrstuvwxyzäöü€🙂".randomElement() ?? "a" })
                 let details = String(repeating: "7", count: Int.random(in: 5...60))
-                let plain = try await client.execute(
-                    uri: "/submit", method: .post, headers: .form, body: formBody([("message", text)]))
-                let contact = try await client.execute(
-                    uri: "/submit", method: .post, headers: .form,
-                    body: formBody([
+                let plain = try await postForm(client, ([("message", text)]))
+                let contact = try await postForm(
+                    client,
+                    ([
                         ("message", text), ("wants_contact", "yes"), ("contact_method", "phone"),
                         ("contact_details", details),
                         ("contact_name", "A"), ("contact_voicemail", "no"),
@@ -66,8 +65,7 @@ struct IndistinguishabilityTests {
         let fixture = try RelayFixture()
         try await fixture.makeApplication().test(.router) { client in
             for text in ["short", String(repeating: "long ", count: 1_000)] {
-                let response = try await client.execute(
-                    uri: "/submit", method: .post, headers: .form, body: formBody([("message", text)]))
+                let response = try await postForm(client, ([("message", text)]))
                 #expect(response.status == .ok)
             }
         }

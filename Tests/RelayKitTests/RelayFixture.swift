@@ -26,6 +26,7 @@ struct RelayFixture {
         configuration.port = 0
         configuration.keysDirectory = keys.path
         configuration.dataDirectory = folder.path("data")
+        configuration.minimumSecondsOnPage = 0
         configure(&configuration)
     }
 
@@ -60,4 +61,24 @@ func formBody(_ fields: [(String, String)]) -> ByteBuffer {
         return "\(name)=\(encoded)"
     }.joined(separator: "&")
     return ByteBuffer(string: text)
+}
+
+/// The anti-spam token of a freshly served form, as a browser would have it.
+func fetchFormToken(_ client: some TestClientProtocol) async throws -> String {
+    let page = String(buffer: try await client.execute(uri: "/", method: .get).body)
+    guard let match = page.firstMatch(of: /name="form_token" value="([0-9]+\.[0-9a-f]+)"/) else {
+        throw TokenMissing()
+    }
+    return String(match.1)
+}
+
+struct TokenMissing: Error {}
+
+/// Posts `fields` as the served form would, with its token.
+func postForm(_ client: some TestClientProtocol, _ fields: [(String, String)], uri: String = "/submit") async throws
+    -> TestResponse
+{
+    let token = try await fetchFormToken(client)
+    return try await client.execute(
+        uri: uri, method: .post, headers: .form, body: formBody([("form_token", token)] + fields))
 }

@@ -4,7 +4,7 @@ import Testing
 @Suite("The libsodium layer")
 struct SodiumTests {
     @Test("a sealed box opens with its key pair only")
-    func sealedBoxOpensWithItsKey() throws {
+    func sealedBoxOpensWithItsKey() async throws {
         let recipient = BoxKeyPair.generate()
         let box = SealedBox.seal(SecretBytes(utf8: "secret"), to: recipient.publicKey)
         #expect(box.count == 6 + SealedBox.overhead)
@@ -14,7 +14,7 @@ struct SodiumTests {
     }
 
     @Test("the deterministic sealed box is a standard sealed box")
-    func deterministicSealIsStandard() throws {
+    func deterministicSealIsStandard() async throws {
         let recipient = BoxKeyPair.generate()
         let seed = SecretBytes(copying: [UInt8](repeating: 7, count: 32))
         let box = SealedBox.sealDeterministically(
@@ -27,7 +27,7 @@ struct SodiumTests {
     }
 
     @Test("a restored key pair has the same public key")
-    func restoredKeyPairMatches() throws {
+    func restoredKeyPairMatches() async throws {
         let original = BoxKeyPair.generate()
         let restored = try #require(BoxKeyPair.restore(secretKey: original.secretKey))
         #expect(restored.publicKey == original.publicKey)
@@ -60,7 +60,7 @@ struct SodiumTests {
     }
 
     @Test("Argon2id derives the same key from the same passphrase and salt only")
-    func passwordHashIsDeterministic() throws {
+    func passwordHashIsDeterministic() async throws {
         let salt = RandomBytes.make(count: PasswordHash.saltLength)
         let cost = PasswordHash.Cost.interactive
         let first = try PasswordHash.deriveKey(

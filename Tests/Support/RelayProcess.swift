@@ -19,7 +19,7 @@ public final class RelayProcess: @unchecked Sendable {
     public var temporaryDirectory: URL { folder.appendingPathComponent("tmp") }
 
     /// Starts the relay with `folder/keys` as its keys folder, which must already hold a key file.
-    public init(folder: URL, environment: [String: String] = [:]) throws {
+    public init(folder: URL, environment: [String: String] = [:]) async throws {
         self.folder = folder
         try FileManager.default.createDirectory(at: temporaryDirectory, withIntermediateDirectories: true)
         let logURL = folder.appendingPathComponent("relay.log")
@@ -32,6 +32,7 @@ public final class RelayProcess: @unchecked Sendable {
         merged["BLIND_RELAY_PORT"] = "0"
         merged["BLIND_RELAY_KEYS_DIR"] = keysDirectory.path
         merged["BLIND_RELAY_DATA_DIR"] = dataDirectory.path
+        merged["BLIND_RELAY_MIN_SECONDS_ON_PAGE"] = "0"
         for (key, value) in environment { merged[key] = value }
         process.environment = merged
         process.standardOutput = logHandle
@@ -45,7 +46,7 @@ public final class RelayProcess: @unchecked Sendable {
                 return
             }
             guard process.isRunning else { break }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
         stop()
         throw StartError(log: log)
@@ -74,13 +75,18 @@ public final class RelayProcess: @unchecked Sendable {
 public func postForm(
     to address: String, fields: [(String, String)], userAgent: String = "Mozilla/5.0 (test)",
     sourceAddress: String? = nil, extraHeaders: [String] = [], path: String = "/submit"
-) throws -> (status: Int, page: String) {
-    var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "-A", userAgent]
+) async throws -> (status: Int, page: String) {
+    // As a browser does: fetch the form first, and send its anti-spam token back with it.
+    let page = try await runProcess("/usr/bin/curl", ["-s", "-A", userAgent, address + "/"]).output
+    let token = page.firstMatch(of: /name="form_token" value="([0-9]+\.[0-9a-f]+)"/).map { String($0.1) } ?? ""
+    var arguments = [
+        "-s", "-o", "-", "-w", "\n%{http_code}", "-A", userAgent, "--data-urlencode", "form_token=\(token)",
+    ]
     if let sourceAddress { arguments += ["--interface", sourceAddress] }
     for header in extraHeaders { arguments += ["-H", header] }
     for (name, value) in fields { arguments += ["--data-urlencode", "\(name)=\(value)"] }
     arguments.append(address + path)
-    let result = try runProcess("/usr/bin/curl", arguments)
+    let result = try await runProcess("/usr/bin/curl", arguments)
     let output = result.output
     guard let split = output.lastIndex(of: "\n"), let status = Int(output[output.index(after: split)...]) else {
         return (0, output + result.standardError)

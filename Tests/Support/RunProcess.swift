@@ -26,7 +26,28 @@ public let builtProductsDirectory: URL = {
 }()
 
 /// Runs `executable` to completion with `input` on standard input.
+///
+/// The waiting happens on a thread of its own: blocking one of Swift's few cooperative threads
+/// (two on a 2-core machine) would starve an in-process server that another test is running.
 public func runProcess(
+    _ executable: String, _ arguments: [String], input: Data = Data(), environment: [String: String] = [:],
+    workingDirectory: URL? = nil
+) async throws -> ProcessResult {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            do {
+                continuation.resume(
+                    returning: try runProcessBlocking(
+                        executable, arguments, input: input, environment: environment,
+                        workingDirectory: workingDirectory))
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+}
+
+func runProcessBlocking(
     _ executable: String, _ arguments: [String], input: Data = Data(), environment: [String: String] = [:],
     workingDirectory: URL? = nil
 ) throws -> ProcessResult {
@@ -78,8 +99,8 @@ final class ReadAll: @unchecked Sendable {
 public func runProduct(
     _ name: String, _ arguments: [String], input: Data = Data(), environment: [String: String] = [:],
     workingDirectory: URL? = nil
-) throws -> ProcessResult {
-    try runProcess(
+) async throws -> ProcessResult {
+    try await runProcess(
         builtProductsDirectory.appendingPathComponent(name).path, arguments, input: input, environment: environment,
         workingDirectory: workingDirectory)
 }

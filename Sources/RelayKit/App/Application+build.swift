@@ -2,21 +2,37 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Sodium
 
-/// Assembles the relay from its configuration: store, recipients, routes.
+/// Assembles the relay from its configuration: store, recipients, pages, routes.
 public func buildApplication(
     configuration: RelayConfiguration, logger: Logger
 ) async throws -> some ApplicationProtocol {
     let recipients = try Recipients.load(from: configuration.keysDirectory)
     let store = try openStore(configuration)
-    let layout = PageLayout(groupName: configuration.groupName)
+    let catalogues = try Catalogues.load(directory: configuration.cataloguesDirectory.map { URL(fileURLWithPath: $0) })
+    let assets = try Assets.load(tweetNaClPath: configuration.tweetNaClFile)
+    if !assets.canSealInBrowser {
+        logger.warning(
+            "browser sealing is off: TweetNaCl was not found at \(configuration.tweetNaClFile); install node-tweetnacl")
+    }
+    let layout = PageLayout(
+        catalogues: catalogues, groupNames: configuration.groupNames,
+        readerDescriptions: configuration.readerDescriptions, assets: assets)
+    let notices = NoticePages(layout: layout)
 
     let router = Router(context: RelayRequestContext.self)
-    router.add(middleware: ResponseHeadersMiddleware())
+    router.add(middleware: ResponseHeadersMiddleware(notices: notices))
+    assets.addRoutes(to: router)
     IntakeController(
         store: store, recipients: recipients,
-        formPage: FormPage(layout: layout, readerDescription: configuration.readerDescription),
-        notices: NoticePages(layout: layout), maximumBodyBytes: configuration.maximumBodyBytes, logger: logger
+        formPage: FormPage(
+            layout: layout, recipientKeys: recipients.encryptionKeys.map(Base64.encode),
+            proofOfWorkBits: configuration.proofOfWorkBits),
+        notices: notices,
+        tokens: FormTokens(
+            minimumSeconds: configuration.minimumSecondsOnPage, proofOfWorkBits: configuration.proofOfWorkBits),
+        maximumBodyBytes: configuration.maximumBodyBytes, logger: logger
     ).addRoutes(to: router)
     ChairAPIController(
         store: store,
@@ -57,32 +73,39 @@ func openStore(_ configuration: RelayConfiguration) throws -> EnvelopeStore {
     }
 }
 
-/// Headers on every response: nothing is framed, sniffed, referred or cached by accident.
+/// Headers on every response, and our own pages for errors: nothing is framed, sniffed,
+/// referred, scripted from elsewhere or cached by accident, and no cookie is ever set.
 struct ResponseHeadersMiddleware: RouterMiddleware {
     typealias Context = RelayRequestContext
+
+    let notices: NoticePages
+
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        let catalogue = notices.layout.catalogues.catalogue(for: request.uri.queryParameters["lang"].map(String.init))
         var response: Response
         do {
             response = try await next(request, context)
+        } catch let error as any HTTPResponseError where error.status == .notFound {
+            response = .html(notices.problem(catalogue, key: "not_found", goBack: false), status: .notFound)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         } catch {
             // Never the error's text: it could hold request data.
             context.logger.error("unexpected error", metadata: ["error.type": "\(type(of: error))"])
-            response = .html(
-                PageLayout(groupName: "Blind Relay").render(
-                    title: "Something went wrong",
-                    body: "<h1>Something went wrong</h1><p>Please try again in a few minutes.</p>"),
-                status: .internalServerError)
+            response = .html(notices.problem(catalogue, key: "server", goBack: false), status: .internalServerError)
         }
         response.headers.setField("Referrer-Policy", "no-referrer")
         response.headers.setField("X-Content-Type-Options", "nosniff")
         response.headers.setField("X-Frame-Options", "DENY")
-        response.headers[.contentSecurityPolicy] =
-            "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+        response.headers.setField("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        response.headers[.setCookie] = nil
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
     }

@@ -12,10 +12,19 @@ public struct RelayConfiguration: Sendable {
     public var dataDirectory = "data"
     /// Folder of recipient public key files (`*.pub`, made by `chair export`).
     public var keysDirectory = "keys"
-    /// The group's name as the public sees it.
-    public var groupName = "the Independent Advisory Group on Hate Crime"
-    /// Who reads the messages, as the public sees it.
-    public var readerDescription = "the chair of the group (and the deputy chair, if the group has one)"
+    /// The group's name as the public sees it, by language code ("group_name_cy"); the plain
+    /// `group_name` is English. A language without one uses its catalogue's default.
+    public var groupNames: [String: String] = [:]
+    /// Who reads the messages, as the public sees it, by language code.
+    public var readerDescriptions: [String: String] = [:]
+    /// Folder of message catalogues (`CODE.json`); nil for the built-in English and Welsh.
+    public var cataloguesDirectory: String?
+    /// TweetNaCl for sealing in the browser (Debian's node-tweetnacl); without it, only the server seals.
+    public var tweetNaClFile = "/usr/share/nodejs/tweetnacl/nacl-fast.min.js"
+    /// A form sent sooner than this after it was served is taken for a bot.
+    public var minimumSecondsOnPage = 3
+    /// Leading zero bits of the browser's proof of work (each bit doubles its cost).
+    public var proofOfWorkBits = 14
     /// Largest request body accepted, in bytes, checked before the body is read whole.
     public var maximumBodyBytes = 128 * 1024
     /// Most envelopes the store holds before it refuses new ones.
@@ -38,14 +47,14 @@ public struct RelayConfiguration: Sendable {
 
     static var keys: [String: WritableKeyPath<RelayConfiguration, String>] {
         [
-            "host": \.host, "data_dir": \.dataDirectory, "keys_dir": \.keysDirectory, "group_name": \.groupName,
-            "reader_description": \.readerDescription,
+            "host": \.host, "data_dir": \.dataDirectory, "keys_dir": \.keysDirectory, "tweetnacl_file": \.tweetNaClFile,
         ]
     }
     static var integerKeys: [String: WritableKeyPath<RelayConfiguration, Int>] {
         [
             "port": \.port, "max_body_bytes": \.maximumBodyBytes, "max_stored_envelopes": \.maximumStoredEnvelopes,
             "max_stored_bytes": \.maximumStoredBytes, "clock_window_seconds": \.clockWindowSeconds,
+            "min_seconds_on_page": \.minimumSecondsOnPage, "proof_of_work_bits": \.proofOfWorkBits,
         ]
     }
 
@@ -71,14 +80,27 @@ public struct RelayConfiguration: Sendable {
         }
         for (name, value) in environment where name.hasPrefix("BLIND_RELAY_") {
             let key = name.dropFirst("BLIND_RELAY_".count).lowercased()
-            guard keys[key] != nil || integerKeys[key] != nil || key == "log_level" else { continue }
+            guard keys[key] != nil || integerKeys[key] != nil || Self.isTextKey(key) else { continue }
             try configuration.set(key, value, source: "environment variable \(name)")
         }
         return configuration
     }
 
+    static func isTextKey(_ key: String) -> Bool {
+        ["log_level", "catalogues_dir", "group_name", "reader_description"].contains(key)
+            || key.hasPrefix("group_name_") || key.hasPrefix("reader_description_")
+    }
+
     private mutating func set(_ key: String, _ value: String, source: String) throws(Problem) {
-        if let path = Self.keys[key] {
+        if key == "group_name" || key == "reader_description" {
+            try set(key + "_en", value, source: source)
+        } else if key.hasPrefix("group_name_") {
+            groupNames[String(key.dropFirst("group_name_".count))] = value
+        } else if key.hasPrefix("reader_description_") {
+            readerDescriptions[String(key.dropFirst("reader_description_".count))] = value
+        } else if key == "catalogues_dir" {
+            cataloguesDirectory = value
+        } else if let path = Self.keys[key] {
             self[keyPath: path] = value
         } else if let path = Self.integerKeys[key] {
             guard let number = Int(value), number >= 0 else {
@@ -93,7 +115,10 @@ public struct RelayConfiguration: Sendable {
             }
             logLevel = level
         } else {
-            let known = (Array(Self.keys.keys) + Array(Self.integerKeys.keys) + ["log_level"]).sorted()
+            let known =
+                (Array(Self.keys.keys) + Array(Self.integerKeys.keys) + [
+                    "log_level", "catalogues_dir", "group_name[_LANG]", "reader_description[_LANG]",
+                ]).sorted()
             throw Problem(
                 description: "\(source): unknown setting '\(key)'; known settings: \(known.joined(separator: ", "))")
         }

@@ -3,108 +3,145 @@ import Hummingbird
 import Logging
 import NIOCore
 import RelayProtocol
+import Sodium
 
-/// The public side: the form, the intake that seals and stores, and the health check.
+/// The public side: the form, the intake that seals (or checks browser-sealed envelopes) and
+/// stores, and the health check.
 struct IntakeController: Sendable {
     let store: EnvelopeStore
     let recipients: Recipients
     let formPage: FormPage
     let notices: NoticePages
+    let tokens: FormTokens
     let maximumBodyBytes: Int
     let logger: Logger
 
+    var catalogues: Catalogues { formPage.layout.catalogues }
+
     func addRoutes(to router: Router<RelayRequestContext>) {
-        router.get("/") { _, _ in Response.html(formPage.render(SubmissionForm())) }
+        router.get("/") { request, _ in
+            let catalogue = catalogues.catalogue(for: request.uri.queryParameters["lang"].map(String.init))
+            var response = Response.html(
+                formPage.render(SubmissionForm(), .init(catalogue: catalogue, token: tokens.issue())))
+            // The empty form may be kept a while; anything holding a person's text never is.
+            response.headers[.cacheControl] = "private, max-age=600"
+            return response
+        }
         router.post("/submit") { request, _ in try await submit(request) }
         router.get("/healthz") { _, _ in Response(status: .noContent) }
-        router.get("/assets/relay.css") { _, _ in
-            var headers = HTTPFields()
-            headers[.contentType] = "text/css; charset=utf-8"
-            headers[.cacheControl] = "public, max-age=3600"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Stylesheet.css)))
-        }
     }
 
-    /// Seals the form and stores it; shows the receipt only once the store has committed.
+    /// Reads the post, then takes the path its content asks for.
     func submit(_ request: Request) async throws -> Response {
+        var catalogue = catalogues.catalogue(for: request.uri.queryParameters["lang"].map(String.init))
         let contentType = request.headers[.contentType]?.split(separator: ";").first?
             .trimmingCharacters(in: .whitespaces).lowercased()
         guard contentType == "application/x-www-form-urlencoded" else {
-            return .html(
-                notices.problem(
-                    title: "This page only accepts the contact form",
-                    explanation: "What was sent was not a web form, so it could not be read."),
-                status: .unsupportedMediaType)
+            return .html(notices.problem(catalogue, key: "wrong_type"), status: .unsupportedMediaType)
         }
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maximumBodyBytes {
-            return tooLarge()
+            return tooLarge(catalogue)
         }
         var body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: maximumBodyBytes)
         } catch is NIOTooManyBytesError {
-            return tooLarge()
+            return tooLarge(catalogue)
         }
         let fields = body.withUnsafeReadableBytes { FormFields(decoding: $0) }
-        // The raw body holds the person's words; wipe our copy now it has been read.
+        // The raw body may hold the person's words; wipe our copy now it has been read.
         _ = body.withUnsafeMutableReadableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
-        let form = SubmissionForm(fields: fields)
+        if let language = fields["form_language"], catalogues.all.contains(where: { $0.code == language }) {
+            catalogue = catalogues.catalogue(for: language)
+        }
+        if let envelope = fields["envelope"] {
+            return try await acceptBrowserSealed(envelope, fields: fields, catalogue: catalogue)
+        }
+        return try await sealAndStore(fields, catalogue: catalogue)
+    }
+
+    /// The form as typed (JavaScript off): check it, seal it here, store it.
+    private func sealAndStore(_ fields: FormFields, catalogue: Catalogue) async throws -> Response {
+        let form = SubmissionForm(fields: fields, offeredLanguages: Set(catalogues.all.map(\.code)))
+        func again(_ noticeKey: String?, status: HTTPResponse.Status) -> Response {
+            .html(
+                formPage.render(
+                    form, .init(catalogue: catalogue, token: tokens.issue(), noticeKey: noticeKey, holdsText: true)),
+                status: status)
+        }
+        // Everything wrong is shown at once: a notice about the whole form, and each field's errors.
+        var notice: String?
         if let problem = fields.problem {
-            return .html(formPage.render(form, notice: Self.explain(problem)), status: .badRequest)
+            notice = Self.noticeKey(for: problem)
+        } else if let trap = fields["leave_empty"], !trap.isEmpty {
+            notice = "notice.trap"
+        } else {
+            switch tokens.check(fields["form_token"]) {
+            case .tooQuick: notice = "notice.too_quick"
+            case .expired, .missingOrForged: notice = "notice.expired"
+            case nil: break
+            }
         }
-        guard form.errors.isEmpty else {
-            return .html(formPage.render(form), status: .badRequest)
-        }
+        guard notice == nil, form.errors.isEmpty else { return again(notice, status: .badRequest) }
         // Result rather than do/catch: Swift 6.3 crashes compiling a typed catch pattern here.
         let sealing = Result { () throws(SealingError) in
             try Envelope.seal(form.makeSubmission(), to: recipients.encryptionKeys)
         }
         guard case .success(let envelope) = sealing else {
-            return .html(
-                formPage.render(
-                    form,
-                    notice: "Your message is too long to send in one go. Please shorten it, or send it in two parts."),
-                status: .contentTooLarge)
+            return again("notice.record_too_long", status: .contentTooLarge)
         }
         do {
             let stored = try await store.appendEnvelope(envelope)
-            return .html(notices.receipt(code: ReceiptCode.make(chain: stored.chain)))
+            return .html(notices.receipt(catalogue, code: ReceiptCode.make(chain: stored.chain), sealedBy: .server))
+        } catch EnvelopeStore.AppendError.full {
+            return again("notice.full", status: .serviceUnavailable)
+        } catch {
+            logger.error("could not store a submission", metadata: ["error.type": "\(type(of: error))"])
+            return again("notice.store_failed", status: .serviceUnavailable)
+        }
+    }
+
+    /// An envelope sealed in the browser: only its structure can be checked here.
+    private func acceptBrowserSealed(_ text: String, fields: FormFields, catalogue: Catalogue) async throws -> Response
+    {
+        if let trap = fields["leave_empty"], !trap.isEmpty {
+            return .html(notices.problem(catalogue, key: "automated"), status: .badRequest)
+        }
+        guard let token = fields["form_token"], tokens.check(token) == nil,
+            tokens.isProofOfWork(fields["pow"], for: token)
+        else {
+            return .html(notices.problem(catalogue, key: "automated"), status: .badRequest)
+        }
+        guard fields.problem == nil, let envelope = Base64.decode(text),
+            let header = try? EnvelopeHeader(validating: envelope), header.recipientCount == recipients.keys.count
+        else {
+            return .html(notices.problem(catalogue, key: "bad_envelope"), status: .badRequest)
+        }
+        do {
+            let stored = try await store.appendEnvelope(envelope)
+            return .html(notices.receipt(catalogue, code: ReceiptCode.make(chain: stored.chain), sealedBy: .browser))
         } catch EnvelopeStore.AppendError.full {
             return .html(
-                formPage.render(
-                    form,
-                    notice:
-                        "This service is full at the moment and cannot take new messages. Nothing was sent. Please try again later, or contact the group another way."
-                ),
-                status: .serviceUnavailable)
-        } catch {
-            // The error may name the database file; it never holds the person's text.
-            logger.error("could not store a submission", metadata: ["error.type": "\(type(of: error))"])
-            return .html(
-                formPage.render(
-                    form,
-                    notice:
-                        "Your message could not be saved because of a problem on our side. Nothing was sent. Please try again in a few minutes."
-                ),
+                formPage.layout.render(
+                    catalogue, title: catalogue.text("errors.heading"),
+                    body:
+                        "<h1>\(escapeHTML(catalogue.text("errors.heading")))</h1><p>\(escapeHTML(catalogue.text("notice.full")))</p>",
+                    languageLinks: false),
                 status: .serviceUnavailable)
         }
     }
 
-    private func tooLarge() -> Response {
+    private func tooLarge(_ catalogue: Catalogue) -> Response {
         .html(
-            notices.problem(
-                title: "Your message is too long to send",
-                explanation:
-                    "The form you sent was larger than this service accepts (\((maximumBodyBytes / 1024).formatted) KB). Shorten your message and send it again."
-            ),
+            notices.problem(catalogue, key: "too_large", values: ["size": (maximumBodyBytes / 1024).formatted]),
             status: .contentTooLarge)
     }
 
-    static func explain(_ problem: FormFields.Problem) -> String {
+    static func noticeKey(for problem: FormFields.Problem) -> String {
         switch problem {
-        case .badPercentEncoding: "Part of the form could not be read. Check your message and send it again."
-        case .repeatedField: "The form was sent with a field twice. Check your message and send it again."
-        case .tooManyFields: "The form was sent with more fields than it has. Check your message and send it again."
+        case .badPercentEncoding: "notice.bad_encoding"
+        case .repeatedField: "notice.repeated"
+        case .tooManyFields: "notice.too_many"
         }
     }
 }

@@ -26,31 +26,22 @@ struct SubmissionForm: Sendable {
             default: 200
             }
         }
-
-        /// How the field is named in an error message.
-        var label: String {
-            switch self {
-            case .message: "Your message"
-            case .category: "The kind of incident"
-            case .location: "Where it happened"
-            case .time: "When it happened"
-            case .wantsContact: "The contact choice"
-            case .contactName: "What to call you"
-            case .contactMethod: "How to contact you"
-            case .contactDetails: "Your contact details"
-            case .contactTimes: "Safe times"
-            case .contactVoicemail: "Whether to leave a message"
-            case .contactLanguage: "Your preferred language"
-            case .contactAvoid: "Anything to avoid"
-            case .formLanguage: "The form language"
-            }
-        }
     }
 
-    /// One thing wrong, tied to the field it is about.
+    /// One thing wrong, tied to the field it is about: a catalogue key and its values.
     struct FieldError: Sendable, Equatable {
         let field: Field
-        let message: String
+        let key: String
+        var values: [String: String] = [:]
+        /// Values that are field names, translated when shown.
+        var fieldNameValue: Field?
+
+        /// The message in `catalogue`'s language.
+        func message(_ catalogue: Catalogue) -> String {
+            var all = values
+            if let fieldNameValue { all["field"] = catalogue.text("name.\(fieldNameValue.rawValue)") }
+            return catalogue.text(key, all)
+        }
     }
 
     /// The values to show in the form again, exactly as typed.
@@ -63,8 +54,8 @@ struct SubmissionForm: Sendable {
         values = [:]
     }
 
-    /// Reads the decoded fields and checks every rule.
-    init(fields: FormFields) {
+    /// Reads the decoded fields and checks every rule; `offeredLanguages` are the catalogues' codes.
+    init(fields: FormFields, offeredLanguages: Set<String>) {
         var values: [Field: String] = [:]
         for field in Field.allCases {
             // Browsers send CRLF for a new line in a text area; a line break is kept as LF.
@@ -73,7 +64,8 @@ struct SubmissionForm: Sendable {
             }
         }
         self.values = values
-        validate(invalidUTF8: Set(fields.invalidUTF8.compactMap(Field.init(rawValue:))))
+        validate(
+            invalidUTF8: Set(fields.invalidUTF8.compactMap(Field.init(rawValue:))), offeredLanguages: offeredLanguages)
     }
 
     /// The text of `field`, nil when empty or only spaces.
@@ -84,55 +76,41 @@ struct SubmissionForm: Sendable {
 
     var wantsContact: Bool { values[.wantsContact] == "yes" }
 
-    private mutating func validate(invalidUTF8: Set<Field>) {
+    private mutating func validate(invalidUTF8: Set<Field>, offeredLanguages: Set<String>) {
         for field in Field.allCases where invalidUTF8.contains(field) {
-            errors.append(
-                FieldError(
-                    field: field,
-                    message: "\(field.label) has characters that could not be read. Check it and send it again."))
+            errors.append(FieldError(field: field, key: "error.unreadable", fieldNameValue: field))
         }
         if text(.message) == nil {
-            errors.append(FieldError(field: .message, message: "Enter your message"))
+            errors.append(FieldError(field: .message, key: "error.message_empty"))
         }
         for field in Field.allCases {
             if let value = values[field], value.count > field.maximumLength {
                 errors.append(
                     FieldError(
-                        field: field,
-                        message:
-                            "\(field.label) must be \(field.maximumLength.formatted) characters or fewer. It is \(value.count.formatted) now."
-                    ))
+                        field: field, key: "error.too_long",
+                        values: ["max": field.maximumLength.formatted, "count": value.count.formatted],
+                        fieldNameValue: field))
             }
         }
         if let category = text(.category), Submission.Category(rawValue: category) == nil {
-            errors.append(FieldError(field: .category, message: "Choose the kind of incident from the list"))
+            errors.append(FieldError(field: .category, key: "error.category"))
         }
         let contactFields: [Field] = [.contactName, .contactDetails, .contactTimes, .contactLanguage, .contactAvoid]
         if wantsContact {
-            if let method = text(.contactMethod), ContactRequest.Method(rawValue: method) == nil {
-                errors.append(FieldError(field: .contactMethod, message: "Choose how the chair should contact you"))
-            } else if text(.contactMethod) == nil {
-                errors.append(FieldError(field: .contactMethod, message: "Choose how the chair should contact you"))
+            if text(.contactMethod).flatMap(ContactRequest.Method.init(rawValue:)) == nil {
+                errors.append(FieldError(field: .contactMethod, key: "error.method"))
             }
             if text(.contactDetails) == nil {
-                errors.append(
-                    FieldError(
-                        field: .contactDetails,
-                        message: "Enter how the chair can reach you, or untick ‘Please contact me directly’"))
+                errors.append(FieldError(field: .contactDetails, key: "error.details_missing"))
             }
             if let voicemail = text(.contactVoicemail), voicemail != "yes" && voicemail != "no" {
-                errors.append(FieldError(field: .contactVoicemail, message: "Choose whether a message may be left"))
+                errors.append(FieldError(field: .contactVoicemail, key: "error.voicemail"))
             }
         } else if contactFields.contains(where: { text($0) != nil }) {
-            errors.append(
-                FieldError(
-                    field: .wantsContact,
-                    message:
-                        "Tick ‘Please contact me directly’ if you want the chair to contact you, or clear your contact details"
-                ))
+            errors.append(FieldError(field: .wantsContact, key: "error.untick"))
         }
-        if let language = text(.formLanguage), language != "en" && language != "cy" {
-            errors.append(FieldError(field: .formLanguage, message: "The form language is not one we offer"))
+        if let language = text(.formLanguage), !offeredLanguages.contains(language) {
+            errors.append(FieldError(field: .formLanguage, key: "error.form_language"))
         }
     }
 

@@ -3,80 +3,140 @@ import Envelope
 /// The contact form, empty or shown again with the person's text and what to fix.
 struct FormPage: Sendable {
     let layout: PageLayout
-    let readerDescription: String
+    /// Base64 X25519 keys the browser seals to, in the relay's recipient order.
+    let recipientKeys: [String]
+    let proofOfWorkBits: Int
 
-    func render(_ form: SubmissionForm, notice: String? = nil) -> String {
-        let hasErrors = !form.errors.isEmpty || notice != nil
-        let title = (hasErrors ? "Error: " : "") + "Write to \(layout.groupName)"
-        return layout.render(title: title, body: errorSummary(form, notice: notice) + intro + fields(form))
+    /// What the page needs besides the form itself.
+    struct Context {
+        let catalogue: Catalogue
+        let token: String
+        /// A catalogue key for a problem with the whole form, if any.
+        var noticeKey: String?
+        var noticeValues: [String: String] = [:]
+        /// Whether the person's text is on the page (then no link may lead away from it).
+        var holdsText = false
     }
 
-    private var intro: String {
+    func render(_ form: SubmissionForm, _ context: Context) -> String {
+        let catalogue = context.catalogue
+        let hasErrors = !form.errors.isEmpty || context.noticeKey != nil
+        let heading = catalogue.text("form.title", ["group": layout.groupName(catalogue)])
+        let title = (hasErrors ? catalogue.text("error.prefix") + " " : "") + heading
+        let body = errorSummary(form, context) + intro(catalogue, heading: heading) + fields(form, context)
+        return layout.render(catalogue, title: title, body: body, languageLinks: !context.holdsText)
+    }
+
+    private func intro(_ catalogue: Catalogue, heading: String) -> String {
         """
-        <h1>Write to \(escapeHTML(layout.groupName))</h1>
-        <div class="warning"><p><strong>This is not for emergencies.</strong> If you are in danger now, call 999. \
-        To report a crime, call 101.</p></div>
-        <p>Your message is read only by \(escapeHTML(readerDescription)). The group cannot act on individual \
-        cases, but it wants to hear how the police and others respond to hate crime.</p>
-        <p>The police host this page, but your message is locked (encrypted) in a way that only the group can \
-        open. The police cannot read it, and cannot see whether you asked to be contacted.</p>
+        <h1>\(escapeHTML(heading))</h1>
+        <div class="warning"><p><strong>\(escapeHTML(catalogue.text("form.emergency.strong")))</strong> \
+        \(escapeHTML(catalogue.text("form.emergency.rest")))</p></div>
+        <p>\(escapeHTML(catalogue.text("form.who_reads", ["reader": layout.readerDescription(catalogue)])))</p>
+        <p>\(escapeHTML(catalogue.text("form.police_cannot_see")))</p>
+        <p>\(escapeHTML(catalogue.text("form.no_time_limit")))</p>
         """
     }
 
-    private func errorSummary(_ form: SubmissionForm, notice: String?) -> String {
-        guard !form.errors.isEmpty || notice != nil else { return "" }
+    private func errorSummary(_ form: SubmissionForm, _ context: Context) -> String {
+        let catalogue = context.catalogue
+        guard !form.errors.isEmpty || context.noticeKey != nil else { return "" }
         var items = form.errors.map { error in
-            "<li><a href=\"#\(error.field.rawValue)\">\(escapeHTML(error.message))</a></li>"
+            "<li><a href=\"#\(error.field.rawValue)\">\(escapeHTML(error.message(catalogue)))</a></li>"
         }
-        if let notice { items.insert("<li>\(escapeHTML(notice))</li>", at: 0) }
+        if let key = context.noticeKey {
+            items.insert("<li>\(escapeHTML(catalogue.text(key, context.noticeValues)))</li>", at: 0)
+        }
         return """
-            <div class="error-summary" role="alert" tabindex="-1">
-            <h2>There is a problem</h2>
+            <div class="error-summary" role="alert" tabindex="-1" id="error-summary">
+            <h2>\(escapeHTML(catalogue.text("errors.heading")))</h2>
             <ul>\(items.joined())</ul>
-            <p>Everything you wrote is still in the form below.</p>
+            <p>\(escapeHTML(catalogue.text("errors.kept")))</p>
             </div>
             """
     }
 
-    private func fields(_ form: SubmissionForm) -> String {
-        let categories: [(String, String)] = [
-            ("", "Choose one (optional)"), ("race", "Race"), ("religion-or-belief", "Religion or belief"),
-            ("sexual-orientation", "Sexual orientation"), ("disability", "Disability"),
-            ("transgender-identity", "Transgender identity"), ("other", "Something else"),
-        ]
-        let methods: [(String, String)] = [
-            ("email", "Email"), ("phone", "Phone call"), ("text", "Text message"), ("letter", "Letter"),
-        ]
+    private func fields(_ form: SubmissionForm, _ context: Context) -> String {
+        let catalogue = context.catalogue
+        func t(_ key: String) -> String { catalogue.text(key) }
+        let categories =
+            [("", t("category.none"))]
+            + Submission.Category.allCases.map { ($0.rawValue, t("category.\($0.rawValue)")) }
+        let methods = ContactRequest.Method.allCases.map { ($0.rawValue, t("method.\($0.rawValue)")) }
+        let sealing =
+            layout.assets.canSealInBrowser
+            ? " data-recipients=\"\(recipientKeys.joined(separator: " "))\" data-pow-bits=\"\(proofOfWorkBits)\""
+            : ""
         return """
-            <form method="post" action="/submit" accept-charset="utf-8" novalidate>
-            <input type="hidden" name="form_language" value="en">
-            \(textArea(.message, label: "Your message", hint: "Tell us what happened, or what you think about how hate crime is handled. Up to 15,000 characters.", form: form, rows: 10))
-            \(select(.category, label: "What kind of hate crime or incident was it? (optional)", options: categories, form: form))
-            \(textInput(.location, label: "Where did it happen? (optional)", hint: nil, form: form))
-            \(textInput(.time, label: "When did it happen? (optional)", hint: nil, form: form))
+            <form method="post" action="/submit?lang=\(catalogue.code)" accept-charset="utf-8" novalidate id="contact-form"\(sealing)>
+            <input type="hidden" name="form_language" value="\(catalogue.code)">
+            <input type="hidden" name="form_token" value="\(escapeHTML(context.token))">
+            <div class="trap" aria-hidden="true"><label for="leave_empty">\(escapeHTML(t("trap.label")))</label>
+            <input type="text" id="leave_empty" name="leave_empty" value="" tabindex="-1" autocomplete="off"></div>
+            \(textArea(.message, form, catalogue, rows: 10, hint: true))
+            \(select(.category, form, catalogue, options: categories))
+            \(textInput(.location, form, catalogue))
+            \(textInput(.time, form, catalogue))
             <fieldset class="contact">
-            <legend>Would you like the group to contact you directly?</legend>
-            <p class="hint">Only the group will see this, not the police. Leave it unticked if you do not want to be contacted.</p>
-            \(errorLine(.wantsContact, form))
+            <legend>\(escapeHTML(t("contact.legend")))</legend>
+            <p class="hint">\(escapeHTML(t("contact.hint")))</p>
+            \(errorLine(.wantsContact, form, catalogue))
             <div class="checkbox"><input type="checkbox" id="wants_contact" name="wants_contact" value="yes"\(form.wantsContact ? " checked" : "")>
-            <label for="wants_contact">Please contact me directly, without the police</label></div>
-            \(textInput(.contactName, label: "What should we call you? (optional)", hint: nil, form: form))
-            \(radios(.contactMethod, legend: "How should we contact you?", options: methods, form: form))
-            \(textArea(.contactDetails, label: "Your email address, phone number or postal address", hint: nil, form: form, rows: 3))
-            \(textInput(.contactTimes, label: "When is it safe to contact you? (optional)", hint: "For example: weekdays after 6pm", form: form))
-            \(radios(.contactVoicemail, legend: "Can we leave a message? (optional)", options: [("yes", "Yes"), ("no", "No, do not leave a message")], form: form))
-            \(textInput(.contactLanguage, label: "Which language would you like us to use? (optional)", hint: nil, form: form))
-            \(textArea(.contactAvoid, label: "Is there anything we should avoid? (optional)", hint: "For example: do not mention the police if someone else answers", form: form, rows: 2))
+            <label for="wants_contact">\(escapeHTML(t("contact.checkbox")))</label></div>
+            \(textInput(.contactName, form, catalogue))
+            \(radios(.contactMethod, form, catalogue, options: methods))
+            \(textArea(.contactDetails, form, catalogue, rows: 3, hint: false))
+            \(textInput(.contactTimes, form, catalogue, hint: true))
+            \(radios(.contactVoicemail, form, catalogue, options: [("yes", t("voicemail.yes")), ("no", t("voicemail.no"))]))
+            \(textInput(.contactLanguage, form, catalogue))
+            \(textArea(.contactAvoid, form, catalogue, rows: 2, hint: true))
             </fieldset>
-            <button type="submit" class="button">Send your message</button>
+            <p class="status" id="sealing-status" role="status" aria-live="polite"></p>
+            <button type="submit" class="button">\(escapeHTML(t("form.submit")))</button>
             </form>
+            \(layout.assets.canSealInBrowser ? messagesForScript(catalogue) + layout.assets.scriptTags : "")
             """
     }
 
-    private func errorLine(_ field: SubmissionForm.Field, _ form: SubmissionForm) -> String {
+    /// The words the sealing script needs, as data: the page's CSP runs no inline script.
+    private func messagesForScript(_ catalogue: Catalogue) -> String {
+        let keys =
+            [
+                "errors.heading", "errors.kept", "error.message_empty", "error.too_long", "error.method",
+                "error.details_missing", "error.untick", "form.sealing", "error.prefix", "notice.record_too_long",
+            ] + SubmissionForm.Field.allCases.map { "name.\($0.rawValue)" }
+        let pairs = keys.map { "\"\($0)\":\"\(escapeJSONInHTML(catalogue.text($0)))\"" }
+        return "<script type=\"application/json\" id=\"sealing-messages\">{\(pairs.joined(separator: ","))}</script>"
+    }
+
+    private func escapeJSONInHTML(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "<": result += "\\u003c"
+            case ">": result += "\\u003e"
+            case "&": result += "\\u0026"
+            default:
+                if scalar.value < 0x20 {
+                    result += String(format: "\\u%04x", scalar.value)
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result
+    }
+
+    private func label(_ field: SubmissionForm.Field, _ catalogue: Catalogue) -> String {
+        catalogue.text("field.\(field.rawValue).label")
+    }
+
+    private func errorLine(_ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue) -> String {
         form.errors.filter { $0.field == field }
             .map {
-                "<p class=\"error-message\" id=\"\(field.rawValue)-error\"><span class=\"visually-hidden\">Error:</span> \(escapeHTML($0.message))</p>"
+                "<p class=\"error-message\" id=\"\(field.rawValue)-error\"><span class=\"visually-hidden\">\(escapeHTML(catalogue.text("error.prefix")))</span> \(escapeHTML($0.message(catalogue)))</p>"
             }
             .joined()
     }
@@ -84,8 +144,10 @@ struct FormPage: Sendable {
     private func describedBy(_ field: SubmissionForm.Field, hint: Bool, _ form: SubmissionForm) -> String {
         var ids: [String] = []
         if hint { ids.append("\(field.rawValue)-hint") }
-        if form.errors.contains(where: { $0.field == field }) { ids.append("\(field.rawValue)-error") }
-        return ids.isEmpty ? "" : " aria-describedby=\"\(ids.joined(separator: " "))\""
+        let failed = form.errors.contains { $0.field == field }
+        if failed { ids.append("\(field.rawValue)-error") }
+        return (ids.isEmpty ? "" : " aria-describedby=\"\(ids.joined(separator: " "))\"")
+            + (failed ? " aria-invalid=\"true\"" : "")
     }
 
     private func group(_ field: SubmissionForm.Field, _ form: SubmissionForm, _ content: String) -> String {
@@ -93,34 +155,41 @@ struct FormPage: Sendable {
         return "<div class=\"form-group\(failed ? " form-group-error" : "")\">\(content)</div>"
     }
 
-    private func textArea(_ field: SubmissionForm.Field, label: String, hint: String?, form: SubmissionForm, rows: Int)
-        -> String
-    {
+    private func hintLine(_ field: SubmissionForm.Field, _ catalogue: Catalogue, _ hint: Bool) -> String {
+        hint
+            ? "<p class=\"hint\" id=\"\(field.rawValue)-hint\">\(escapeHTML(catalogue.text("field.\(field.rawValue).hint")))</p>"
+            : ""
+    }
+
+    private func textArea(
+        _ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue, rows: Int, hint: Bool
+    ) -> String {
         group(
             field, form,
             """
-            <label for="\(field.rawValue)">\(escapeHTML(label))</label>
-            \(hint.map { "<p class=\"hint\" id=\"\(field.rawValue)-hint\">\(escapeHTML($0))</p>" } ?? "")
-            \(errorLine(field, form))
-            <textarea id="\(field.rawValue)" name="\(field.rawValue)" rows="\(rows)"\(describedBy(field, hint: hint != nil, form))>\(escapeHTML(form.values[field] ?? ""))</textarea>
+            <label for="\(field.rawValue)">\(escapeHTML(label(field, catalogue)))</label>
+            \(hintLine(field, catalogue, hint))
+            \(errorLine(field, form, catalogue))
+            <textarea id="\(field.rawValue)" name="\(field.rawValue)" rows="\(rows)"\(describedBy(field, hint: hint, form))>\(escapeHTML(form.values[field] ?? ""))</textarea>
             """)
     }
 
-    private func textInput(_ field: SubmissionForm.Field, label: String, hint: String?, form: SubmissionForm) -> String
-    {
+    private func textInput(
+        _ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue, hint: Bool = false
+    ) -> String {
         group(
             field, form,
             """
-            <label for="\(field.rawValue)">\(escapeHTML(label))</label>
-            \(hint.map { "<p class=\"hint\" id=\"\(field.rawValue)-hint\">\(escapeHTML($0))</p>" } ?? "")
-            \(errorLine(field, form))
-            <input type="text" id="\(field.rawValue)" name="\(field.rawValue)" value="\(escapeHTML(form.values[field] ?? ""))"\(describedBy(field, hint: hint != nil, form))>
+            <label for="\(field.rawValue)">\(escapeHTML(label(field, catalogue)))</label>
+            \(hintLine(field, catalogue, hint))
+            \(errorLine(field, form, catalogue))
+            <input type="text" id="\(field.rawValue)" name="\(field.rawValue)" value="\(escapeHTML(form.values[field] ?? ""))"\(describedBy(field, hint: hint, form))>
             """)
     }
 
-    private func select(_ field: SubmissionForm.Field, label: String, options: [(String, String)], form: SubmissionForm)
-        -> String
-    {
+    private func select(
+        _ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue, options: [(String, String)]
+    ) -> String {
         let chosen = form.values[field] ?? ""
         let items = options.map { value, text in
             "<option value=\"\(value)\"\(value == chosen ? " selected" : "")>\(escapeHTML(text))</option>"
@@ -128,14 +197,14 @@ struct FormPage: Sendable {
         return group(
             field, form,
             """
-            <label for="\(field.rawValue)">\(escapeHTML(label))</label>
-            \(errorLine(field, form))
+            <label for="\(field.rawValue)">\(escapeHTML(label(field, catalogue)))</label>
+            \(errorLine(field, form, catalogue))
             <select id="\(field.rawValue)" name="\(field.rawValue)"\(describedBy(field, hint: false, form))>\(items.joined())</select>
             """)
     }
 
     private func radios(
-        _ field: SubmissionForm.Field, legend: String, options: [(String, String)], form: SubmissionForm
+        _ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue, options: [(String, String)]
     ) -> String {
         let chosen = form.values[field] ?? ""
         let items = options.enumerated().map { index, option in
@@ -148,7 +217,7 @@ struct FormPage: Sendable {
         return group(
             field, form,
             """
-            <fieldset><legend>\(escapeHTML(legend))</legend>\(errorLine(field, form))\(items.joined())</fieldset>
+            <fieldset><legend>\(escapeHTML(catalogue.text("field.\(field.rawValue).legend")))</legend>\(errorLine(field, form, catalogue))\(items.joined())</fieldset>
             """)
     }
 }

@@ -15,29 +15,52 @@ func escapeHTML(_ text: String) -> String {
     return result
 }
 
-/// The page frame every response shares: header with the group's name, main content, footer.
+/// What every page shares: the group's name in each language, and the assets to link.
 struct PageLayout: Sendable {
-    let groupName: String
+    let catalogues: Catalogues
+    let groupNames: [String: String]
+    let readerDescriptions: [String: String]
+    let assets: Assets
 
-    func render(title: String, body: String) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escapeHTML(title)) – \(escapeHTML(groupName))</title>
-        <link rel="stylesheet" href="/assets/relay.css">
-        </head>
-        <body>
-        <a class="skip-link" href="#main">Skip to main content</a>
-        <header class="header"><div class="width"><p class="header-name">\(escapeHTML(groupName))</p></div></header>
-        <main id="main" class="width">
-        \(body)
-        </main>
-        <footer class="footer"><div class="width"><p>This service keeps no record of who you are: no cookies, no IP address, no tracking.</p></div></footer>
-        </body>
-        </html>
-        """
+    func groupName(_ catalogue: Catalogue) -> String {
+        groupNames[catalogue.code] ?? catalogue.text("default.group_name")
+    }
+
+    func readerDescription(_ catalogue: Catalogue) -> String {
+        readerDescriptions[catalogue.code] ?? catalogue.text("default.reader")
+    }
+
+    /// A whole page. `languageLinks` is false on pages holding the person's text, where
+    /// leaving would lose it.
+    func render(_ catalogue: Catalogue, title: String, body: String, languageLinks: Bool, path: String = "/") -> String
+    {
+        let others = catalogues.all.filter { $0.code != catalogue.code }
+        let switcher =
+            languageLinks && !others.isEmpty
+            ? "<p class=\"language-switch\">"
+                + others.map {
+                    "<a href=\"\(path)?lang=\($0.code)\" hreflang=\"\($0.code)\" lang=\"\($0.code)\">\(escapeHTML($0.name))</a>"
+                }.joined(separator: " ") + "</p>"
+            : ""
+        return """
+            <!DOCTYPE html>
+            <html lang="\(catalogue.code)">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="referrer" content="no-referrer">
+            <title>\(escapeHTML(title)) – \(escapeHTML(groupName(catalogue)))</title>
+            \(assets.stylesheetTag)
+            </head>
+            <body>
+            <a class="skip-link" href="#main">\(escapeHTML(catalogue.text("skip")))</a>
+            <header class="header"><div class="width">\(switcher)<p class="header-name">\(escapeHTML(groupName(catalogue)))</p></div></header>
+            <main id="main" class="width" tabindex="-1">
+            \(body)
+            </main>
+            <footer class="footer"><div class="width"><p>\(escapeHTML(catalogue.text("footer.privacy")))</p></div></footer>
+            </body>
+            </html>
+            """
     }
 }

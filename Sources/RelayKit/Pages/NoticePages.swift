@@ -2,30 +2,38 @@
 struct NoticePages: Sendable {
     let layout: PageLayout
 
-    /// Shown only after the sealed submission is safely on disk.
-    func receipt(code: String) -> String {
-        layout.render(
-            title: "Message sent",
-            body: """
-                <div class="panel">
-                <h1>Your message has been sent</h1>
-                <p>Your receipt code is <strong class="receipt">\(escapeHTML(code))</strong></p>
-                </div>
-                <p>Your message was locked before it was stored. Only the group can open it; the police cannot read it.</p>
-                <p>If you write to the group again about the same thing, you can mention this code. You do not need to keep it.</p>
-                <p><a href="/">Write another message</a></p>
-                """)
+    /// How the message was protected, said honestly on the receipt.
+    enum SealedBy {
+        case server
+        case browser
     }
 
-    /// A request the form could not have sent (wrong content type, malformed body, too large).
-    func problem(title: String, explanation: String) -> String {
-        layout.render(
-            title: title,
+    /// Shown only after the sealed submission is safely on disk.
+    func receipt(_ catalogue: Catalogue, code: String, sealedBy: SealedBy) -> String {
+        func t(_ key: String) -> String { escapeHTML(catalogue.text(key)) }
+        return layout.render(
+            catalogue, title: catalogue.text("receipt.title"),
             body: """
-                <h1>\(escapeHTML(title))</h1>
-                <p>\(escapeHTML(explanation))</p>
-                <p>Your message has not been sent. If you still have it, you can <a href="/">go back to the form</a>: \
-                use your browser’s back button to keep what you wrote.</p>
-                """)
+                <div class="panel">
+                <h1>\(t("receipt.heading"))</h1>
+                <p>\(t("receipt.code")) <strong class="receipt">\(escapeHTML(code))</strong></p>
+                </div>
+                <p id="sealed-by">\(t(sealedBy == .browser ? "receipt.sealed_browser" : "receipt.sealed_server"))</p>
+                <p>\(t("receipt.mention"))</p>
+                <p><a href="/?lang=\(catalogue.code)">\(t("receipt.another"))</a></p>
+                """, languageLinks: false)
+    }
+
+    /// A request the form could not have sent, or that could not be accepted.
+    func problem(_ catalogue: Catalogue, key: String, values: [String: String] = [:], goBack: Bool = true) -> String {
+        func t(_ key: String) -> String { escapeHTML(catalogue.text(key)) }
+        return layout.render(
+            catalogue, title: catalogue.text("problem.\(key).title"),
+            body: """
+                <h1>\(t("problem.\(key).title"))</h1>
+                <p>\(escapeHTML(catalogue.text("problem.\(key).text", values)))</p>
+                \(goBack ? "<p>\(t("problem.not_sent")) \(t("problem.go_back"))</p>" : "")
+                <p><a href="/?lang=\(catalogue.code)">\(t("link.form"))</a></p>
+                """, languageLinks: false)
     }
 }

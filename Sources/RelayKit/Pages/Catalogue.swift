@@ -1,0 +1,68 @@
+import Foundation
+
+/// All the words of the public pages in one language, loaded from a catalogue file.
+///
+/// A further language is a further `CODE.json` file: no code changes.
+struct Catalogue: Sendable {
+    /// BCP 47 code, e.g. "en", "cy".
+    let code: String
+    /// The language's name in itself, e.g. "Cymraeg": what the language link says.
+    let name: String
+    let texts: [String: String]
+    /// Used for a key this catalogue lacks, so a half-finished translation still shows words.
+    let fallback: [String: String]
+
+    /// The text for `key`, with `{name}` placeholders filled from `values`.
+    func text(_ key: String, _ values: [String: String] = [:]) -> String {
+        var text = texts[key] ?? fallback[key] ?? key
+        for (name, value) in values {
+            text = text.replacingOccurrences(of: "{\(name)}", with: value)
+        }
+        return text
+    }
+}
+
+/// Every available language, English first.
+struct Catalogues: Sendable {
+    let all: [Catalogue]
+
+    /// The catalogue for `code`, or English for anything else.
+    func catalogue(for code: String?) -> Catalogue {
+        all.first { $0.code == code } ?? all[0]
+    }
+
+    /// Reads every `*.json` catalogue in `directory`, or the built-in ones.
+    static func load(directory: URL? = nil) throws(RelayConfiguration.Problem) -> Catalogues {
+        guard let folder = directory ?? Bundle.module.url(forResource: "Catalogues", withExtension: nil) else {
+            throw .init(description: "the built-in message catalogues are missing; reinstall the relay")
+        }
+        struct File: Decodable {
+            struct Language: Decodable {
+                let code: String
+                let name: String
+            }
+            let language: Language
+            let text: [String: String]
+        }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasSuffix(".json") }.sorted()
+        var files: [File] = []
+        for name in names {
+            do {
+                files.append(
+                    try JSONDecoder().decode(File.self, from: Data(contentsOf: folder.appendingPathComponent(name))))
+            } catch {
+                throw .init(description: "the message catalogue \(name) cannot be read: \(error); fix or remove it")
+            }
+        }
+        guard let english = files.first(where: { $0.language.code == "en" }) else {
+            throw .init(
+                description: "there is no English catalogue (en.json) in \(folder.path); it is needed as the fallback")
+        }
+        let ordered = [english] + files.filter { $0.language.code != "en" }
+        return Catalogues(
+            all: ordered.map {
+                Catalogue(code: $0.language.code, name: $0.language.name, texts: $0.text, fallback: english.text)
+            })
+    }
+}

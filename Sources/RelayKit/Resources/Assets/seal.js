@@ -1,0 +1,226 @@
+// Sealing in the browser (progressive enhancement): with JavaScript on, the form is turned into
+// a Blind Relay envelope here (docs/FORMAT.md) and only that ciphertext is posted. Without
+// JavaScript, or without TweetNaCl, the form posts as usual and the server seals it.
+(function () {
+  "use strict";
+
+  var SIZES = [4096, 16384, 65536];
+  var MAGIC = [0x42, 0x52, 0x4c, 0x59];
+  var encoder = window.TextEncoder ? new TextEncoder() : null;
+
+  function utf8(text) { return encoder.encode(text); }
+
+  function concat(parts) {
+    var length = parts.reduce(function (sum, part) { return sum + part.length; }, 0);
+    var out = new Uint8Array(length);
+    var offset = 0;
+    parts.forEach(function (part) { out.set(part, offset); offset += part.length; });
+    return out;
+  }
+
+  function fromBase64(text) {
+    var binary = atob(text);
+    var out = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+    return out;
+  }
+
+  function toBase64(bytes) {
+    var binary = "";
+    for (var i = 0; i < bytes.length; i += 0x8000) {
+      binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    }
+    return btoa(binary);
+  }
+
+  // A standard libsodium sealed box: epk || box(m, BLAKE2b-192(epk || pk), pk, esk).
+  function sealedBox(message, publicKey) {
+    var ephemeral = nacl.box.keyPair();
+    var nonce = blake2b(concat([ephemeral.publicKey, publicKey]), 24);
+    var boxed = nacl.box(message, nonce, publicKey, ephemeral.secretKey);
+    ephemeral.secretKey.fill(0);
+    return concat([ephemeral.publicKey, boxed]);
+  }
+
+  // FORMAT.md section 4 and 5: pad, seal the file key to each recipient, seal the payload.
+  function sealRecord(record, recipients) {
+    var sizeClass = -1;
+    for (var i = 0; i < SIZES.length; i++) { if (SIZES[i] >= record.length + 1) { sizeClass = i; break; } }
+    if (sizeClass < 0) throw new RangeError("record too long");
+    var padded = new Uint8Array(SIZES[sizeClass]);
+    padded.set(record);
+    padded[record.length] = 0x80;
+    var fileKey = nacl.randomBytes(32);
+    var parts = [new Uint8Array(MAGIC.concat([1, recipients.length, sizeClass]))];
+    recipients.forEach(function (publicKey) { parts.push(sealedBox(fileKey, publicKey)); });
+    var header = concat(parts);
+    var derived = nacl.hash(concat([utf8("blind-relay/v1/payload"), fileKey, header]));
+    var payload = nacl.secretbox(padded, derived.subarray(32, 56), derived.subarray(0, 32));
+    fileKey.fill(0); padded.fill(0); derived.fill(0);
+    return concat([header, payload]);
+  }
+
+  // FORMAT.md section 3: version 1, then (tag, u16 length, value) in increasing tag order.
+  function encodeRecord(fields) {
+    var parts = [new Uint8Array([1])];
+    fields.forEach(function (field) {
+      var value = utf8(field[1]);
+      if (value.length > 0xffff) throw new RangeError("record too long");
+      parts.push(new Uint8Array([field[0], value.length >> 8, value.length & 0xff]), value);
+    });
+    var record = concat(parts);
+    if (record.length > 65535) throw new RangeError("record too long");
+    return record;
+  }
+
+  function leadingZeroBits(bytes) {
+    var bits = 0;
+    for (var i = 0; i < bytes.length; i++) {
+      if (bytes[i] === 0) { bits += 8; continue; }
+      return bits + Math.clz32(bytes[i]) - 24;
+    }
+    return bits;
+  }
+
+  // The light proof of work the relay asks of browser-sealed posts.
+  function proofOfWork(token, bits) {
+    for (var n = 0; ; n++) {
+      if (leadingZeroBits(nacl.hash(utf8(token + ":" + n))) >= bits) return String(n);
+    }
+  }
+
+  window.BlindRelay = { sealRecord: sealRecord, encodeRecord: encodeRecord, proofOfWork: proofOfWork };
+
+  var form = document.getElementById("contact-form");
+  if (!form || !window.nacl || !window.blake2b || !encoder || !window.crypto) return;
+  var recipients = (form.getAttribute("data-recipients") || "").split(" ").filter(Boolean).map(fromBase64);
+  if (recipients.length === 0 || recipients.some(function (key) { return key.length !== 32; })) return;
+  var powBits = parseInt(form.getAttribute("data-pow-bits"), 10) || 0;
+  var messages = JSON.parse(document.getElementById("sealing-messages").textContent);
+  var status = document.getElementById("sealing-status");
+
+  function value(name) {
+    var element = form.elements[name];
+    if (!element) return "";
+    return (element.value || "").replace(/\r\n/g, "\n");
+  }
+  function blank(text) { return text.trim() === ""; }
+  function length(text) { return Array.from(text).length; }
+  function chosen(name) {
+    var checked = form.querySelector("input[name='" + name + "']:checked");
+    return checked ? checked.value : "";
+  }
+  var wantsContact = function () { return form.elements.wants_contact.checked; };
+
+  var LIMITS = { message: 15000, where: 1000, when: 1000, contact_details: 1000, contact_times: 1000, contact_avoid: 1000 };
+
+  // The same rules the server applies to a plain post (SubmissionForm.swift).
+  function validate() {
+    var errors = [];
+    if (blank(value("message"))) errors.push(["message", messages["error.message_empty"]]);
+    Object.keys(LIMITS).concat(["contact_name", "contact_language"]).forEach(function (name) {
+      var max = LIMITS[name] || 200;
+      var count = length(value(name));
+      if (count > max) {
+        errors.push([name, messages["error.too_long"].replace("{field}", messages["name." + name])
+          .replace("{max}", max.toLocaleString("en-GB")).replace("{count}", count.toLocaleString("en-GB"))]);
+      }
+    });
+    var contactFields = ["contact_name", "contact_details", "contact_times", "contact_language", "contact_avoid"];
+    if (wantsContact()) {
+      if (!chosen("contact_method")) errors.push(["contact_method", messages["error.method"]]);
+      if (blank(value("contact_details"))) errors.push(["contact_details", messages["error.details_missing"]]);
+    } else if (contactFields.some(function (name) { return !blank(value(name)); })) {
+      errors.push(["wants_contact", messages["error.untick"]]);
+    }
+    return errors;
+  }
+
+  function showErrors(errors) {
+    var old = document.getElementById("error-summary");
+    if (old) old.parentNode.removeChild(old);
+    var summary = document.createElement("div");
+    summary.className = "error-summary";
+    summary.id = "error-summary";
+    summary.setAttribute("role", "alert");
+    summary.tabIndex = -1;
+    var heading = document.createElement("h2");
+    heading.textContent = messages["errors.heading"];
+    var list = document.createElement("ul");
+    errors.forEach(function (error) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = "#" + error[0];
+      link.textContent = error[1];
+      item.appendChild(link);
+      list.appendChild(item);
+      var field = document.getElementById(error[0]);
+      if (field) field.setAttribute("aria-invalid", "true");
+    });
+    summary.appendChild(heading);
+    summary.appendChild(list);
+    var main = document.getElementById("main");
+    main.insertBefore(summary, main.firstChild);
+    summary.focus();
+  }
+
+  function buildRecord() {
+    var fields = [[0x01, value("message")]];
+    function add(tag, text) { if (!blank(text)) fields.push([tag, text]); }
+    add(0x02, value("category"));
+    add(0x03, value("where"));
+    add(0x04, value("when"));
+    add(0x05, value("form_language"));
+    if (wantsContact()) {
+      add(0x20, value("contact_name"));
+      add(0x21, chosen("contact_method"));
+      add(0x22, value("contact_details"));
+      add(0x23, value("contact_times"));
+      add(0x24, chosen("contact_voicemail"));
+      add(0x25, value("contact_language"));
+      add(0x26, value("contact_avoid"));
+    }
+    return encodeRecord(fields);
+  }
+
+  // Posts only the envelope and the anti-spam fields, from a form of their own.
+  function postSealed(envelope, token, pow) {
+    var sealed = document.createElement("form");
+    sealed.method = "post";
+    sealed.action = form.action;
+    sealed.hidden = true;
+    [["envelope", toBase64(envelope)], ["form_token", token], ["pow", pow],
+     ["form_language", value("form_language")], ["leave_empty", value("leave_empty")]].forEach(function (pair) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = pair[0];
+      input.value = pair[1];
+      sealed.appendChild(input);
+    });
+    document.body.appendChild(sealed);
+    sealed.submit();
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var errors = validate();
+    if (errors.length > 0) { showErrors(errors); return; }
+    status.textContent = messages["form.sealing"];
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    window.setTimeout(function () {
+      try {
+        var record = buildRecord();
+        var envelope = sealRecord(record, recipients);
+        record.fill(0);
+        var token = value("form_token");
+        postSealed(envelope, token, proofOfWork(token, powBits));
+      } catch (error) {
+        button.disabled = false;
+        status.textContent = "";
+        showErrors([["message", messages["notice.record_too_long"]]]);
+      }
+    }, 0);
+  });
+  form.setAttribute("data-sealing", "ready");
+})();
