@@ -6,12 +6,15 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the build and the tests need; installed only when missing.
 BUILD_PACKAGES := libsodium-dev libsqlite3-dev pkg-config
-TEST_PACKAGES := python3-nacl curl
+# node-tweetnacl is also what the relay serves for sealing in the browser.
+RUN_PACKAGES := node-tweetnacl
+TEST_PACKAGES := python3-nacl python3-venv curl chromium chromium-driver
+VENV := .venv
 DEMO := demo
 DEMO_PORT ?= 8080
 VECTORS := Tests/EnvelopeTests/Vectors
 
-.PHONY: help deps test-deps build test lint vectors check-vectors clean demo
+.PHONY: help deps test-deps build test lint vectors check-vectors clean demo swift-test browser-test
 
 help:
 	@echo "make demo   - build and run a local relay with a throwaway key"
@@ -19,10 +22,12 @@ help:
 	@echo "make vectors - regenerate the envelope test vectors (docs/FORMAT.md section 9)"
 
 deps:
-	@$(call install_missing,$(BUILD_PACKAGES))
+	@$(call install_missing,$(BUILD_PACKAGES) $(RUN_PACKAGES))
 
 test-deps: deps
 	@$(call install_missing,$(TEST_PACKAGES))
+	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -r Tests/Browser/requirements.txt
 
 build: deps
 	swift build
@@ -42,8 +47,16 @@ vectors: deps
 	rm -f $(VECTORS)/*
 	.build/debug/envelope-vectors $(VECTORS)
 
-test: test-deps lint check-vectors
+test: test-deps lint check-vectors swift-test browser-test
+
+swift-test:
 	swift test --disable-xctest
+
+# Real headless Chromium against the relay binaries swift-test built; screenshots land in
+# .build/browser-artifacts.
+browser-test:
+	swift build
+	BLIND_RELAY_BIN="$$(swift build --show-bin-path)" $(VENV)/bin/python -m pytest -q Tests/Browser
 
 clean:
 	rm -rf .build

@@ -54,7 +54,7 @@ struct PageLayout: Sendable {
             </head>
             <body>
             <a class="skip-link" href="#main">\(escapeHTML(catalogue.text("skip")))</a>
-            <header class="header"><div class="width">\(switcher)<p class="header-name">\(escapeHTML(groupName(catalogue)))</p></div></header>
+            <header class="header"><div class="width">\(switcher)<p class="header-name">\(escapeHTML(capitalisedFirstLetter(groupName(catalogue))))</p></div></header>
             <main id="main" class="width" tabindex="-1">
             \(body)
             </main>
@@ -63,4 +63,10 @@ struct PageLayout: Sendable {
             </html>
             """
     }
+}
+
+/// "the Group" → "The Group", for a name standing on its own.
+func capitalisedFirstLetter(_ text: String) -> String {
+    guard let first = text.first else { return text }
+    return first.uppercased() + text.dropFirst()
 }

@@ -1,0 +1,124 @@
+"""Fixtures for the browser tests: a live relay with its own chair, and headless Chromium.
+
+Each test gets its own folder, chair identity and relay process on a free loopback port.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(os.environ.get("BLIND_RELAY_BIN", ROOT / ".build" / "debug"))
+ARTIFACTS = Path(os.environ.get("BLIND_RELAY_ARTIFACTS", ROOT / ".build" / "browser-artifacts"))
+PASSPHRASE = "lantern okapi velvet harbour"
+
+
+class LiveRelay:
+    """A chair identity made by `chair init`, and a relay process sealing to it."""
+
+    def __init__(self, folder: Path, extra_env=None):
+        self.folder = folder
+        self.identity = folder / "chair" / "identity"
+        keys = folder / "relay" / "keys"
+        keys.mkdir(parents=True)
+        self.chair("init")
+        self.chair("export", "--output", str(keys / "chair.pub"))
+        env = dict(os.environ, SWIFT_BACKTRACE="enable=no", TMPDIR=str(folder), BLIND_RELAY_PORT="0",
+                   BLIND_RELAY_KEYS_DIR=str(keys), BLIND_RELAY_DATA_DIR=str(folder / "relay" / "data"),
+                   BLIND_RELAY_MIN_SECONDS_ON_PAGE="0", BLIND_RELAY_PROOF_OF_WORK_BITS="8")
+        env.update(extra_env or {})
+        self.log_path = folder / "relay.log"
+        self.log_file = open(self.log_path, "wb")
+        self.process = subprocess.Popen([str(BIN / "relay")], env=env, stdout=self.log_file,
+                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            match = re.search(r"listening on 127\.0\.0\.1:(\d+)", self.log_path.read_text(errors="replace"))
+            if match:
+                self.address = f"http://127.0.0.1:{match.group(1)}"
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise RuntimeError("the relay did not start:\n" + self.log_path.read_text(errors="replace"))
+
+    def chair(self, *arguments, check=True, stdin=b""):
+        env = dict(os.environ, BLIND_RELAY_PASSPHRASE=PASSPHRASE, SWIFT_BACKTRACE="enable=no")
+        result = subprocess.run([str(BIN / "chair"), *arguments, "--identity", str(self.identity)],
+                                env=env, input=stdin, capture_output=True, timeout=120)
+        if check and result.returncode != 0:
+            raise AssertionError(f"chair {' '.join(arguments)} failed: {result.stderr.decode()}")
+        return result
+
+    def pull_and_read(self, number):
+        self.chair("pull", "--relay", self.address)
+        return self.chair("read", str(number)).stdout.decode()
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.log_file.close()
+
+
+@pytest.fixture
+def relay():
+    folder = Path(tempfile.mkdtemp(prefix="blind-relay-browser-"))
+    live = LiveRelay(folder)
+    yield live
+    live.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def make_browser(javascript=True, width=1280, height=900):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--no-first-run", "--disable-extensions"]:
+        options.add_argument(argument)
+    if not javascript:
+        options.add_argument("--blink-settings=scriptEnabled=false")
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    set_viewport(driver, width, height)
+    return driver
+
+
+def set_viewport(driver, width, height):
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500})
+
+
+@pytest.fixture
+def browser():
+    drivers = []
+
+    def factory(javascript=True, width=1280, height=900):
+        driver = make_browser(javascript, width, height)
+        drivers.append(driver)
+        return driver
+
+    yield factory
+    for driver in drivers:
+        driver.quit()
+
+
+def posted_bodies(driver):
+    """The bodies of every POST the browser sent, from Chromium's network log."""
+    bodies = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            request = message["params"]["request"]
+            if request.get("method") == "POST":
+                bodies.append((request["url"], request.get("postData", "")))
+    return bodies
