@@ -14,7 +14,9 @@ DEMO := demo
 DEMO_PORT ?= 8080
 VECTORS := Tests/EnvelopeTests/Vectors
 
-.PHONY: help deps test-deps build test lint vectors check-vectors clean demo swift-test browser-test
+.PHONY: help deps test-deps build test lint vectors check-vectors clean demo swift-test live-test fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD := .build-fuzz
 
 help:
 	@echo "make demo   - build and run a local relay with a throwaway key"
@@ -27,7 +29,7 @@ deps:
 test-deps: deps
 	@$(call install_missing,$(TEST_PACKAGES))
 	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
-	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -r Tests/Browser/requirements.txt
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -r Tests/Live/requirements.txt
 
 build: deps
 	swift build
@@ -47,19 +49,42 @@ vectors: deps
 	rm -f $(VECTORS)/*
 	.build/debug/envelope-vectors $(VECTORS)
 
-test: test-deps lint check-vectors swift-test browser-test
+test: test-deps lint check-vectors swift-test live-test
 
 swift-test:
 	swift test --disable-xctest
 
-# Real headless Chromium against the relay binaries swift-test built; screenshots land in
+# Live relays in real headless Chromium and under hostile input; screenshots land in
 # .build/browser-artifacts.
-browser-test:
+live-test:
 	swift build
-	BLIND_RELAY_BIN="$$(swift build --show-bin-path)" $(VENV)/bin/python -m pytest -q Tests/Browser
+	BLIND_RELAY_BIN="$$(swift build --show-bin-path)" $(VENV)/bin/python -m pytest -q Tests/Live
 
 clean:
-	rm -rf .build
+	rm -rf .build $(FUZZ_BUILD)
+
+# libFuzzer on the envelope parser and the form decoder, FUZZ_SECONDS each. A crash is copied
+# into Tests/Fuzz/Regressions/, which `make test` replays (FuzzRegressionTests).
+fuzz: deps
+	swift build --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address --target Envelope
+	swift build --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address --target FormDecoding
+	@set -e; out=$(FUZZ_BUILD)/debug; \
+	for target in envelope form; do \
+	  case $$target in \
+	    envelope) objects="$$out/Envelope.build/*.o $$out/Sodium.build/*.o"; source=EnvelopeFuzzer;; \
+	    form) objects="$$out/FormDecoding.build/*.o"; source=FormFuzzer;; \
+	  esac; \
+	  swiftc -sanitize=fuzzer,address -parse-as-library Tests/Fuzz/$$source.swift -I $$out/Modules \
+	    -Xcc -fmodule-map-file=Sources/CSodium/module.modulemap $$objects -lsodium -o $(FUZZ_BUILD)/fuzz-$$target; \
+	  corpus=$(FUZZ_BUILD)/corpus-$$target; mkdir -p $$corpus; \
+	  [ $$target = envelope ] && cp Tests/EnvelopeTests/Vectors/* $$corpus/ || true; \
+	  echo "fuzzing the $$target parser for $(FUZZ_SECONDS) s"; \
+	  if ! SWIFT_BACKTRACE=enable=no $(FUZZ_BUILD)/fuzz-$$target -max_total_time=$(FUZZ_SECONDS) \
+	      -artifact_prefix=$(FUZZ_BUILD)/crash-$$target- $$corpus Tests/Fuzz/Regressions/$$target; then \
+	    for crash in $(FUZZ_BUILD)/crash-$$target-*; do cp "$$crash" Tests/Fuzz/Regressions/$$target/; done; \
+	    echo "fuzz: a crash was found and copied to Tests/Fuzz/Regressions/$$target/"; exit 1; \
+	  fi; \
+	done
 
 # A relay on localhost sealing to a throwaway identity kept in demo/ (git-ignored).
 demo: build

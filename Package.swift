@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-extras", exact: "1.35.2"),
     ],
     targets: [
         // libsodium from the system (Debian: libsodium-dev); the only source of cryptography.
@@ -29,13 +31,18 @@ let package = Package(
         .target(name: "Envelope", dependencies: ["Sodium"]),
         // What the relay and the chair agree on: request signatures, the hash chain, API bodies.
         .target(name: "RelayProtocol", dependencies: ["Sodium"]),
+        // The strict decoder of the public form's bodies: pure, so it can be fuzzed on its own.
+        .target(name: "FormDecoding"),
         // The police-hosted service: form intake, ciphertext store, chair API.
         .target(
             name: "RelayKit",
             dependencies: [
-                "Envelope", "Sodium", "RelayProtocol",
+                "Envelope", "Sodium", "RelayProtocol", "FormDecoding",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -60,6 +67,11 @@ let package = Package(
         // Helpers the test targets share: temporary folders, running a built executable.
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"]),
+        // Replays every input in Tests/Fuzz/Regressions through the fuzzed parsers.
+        .testTarget(
+            name: "FuzzRegressionTests", dependencies: ["Envelope", "Sodium", "FormDecoding"],
+            path: "Tests/Fuzz", exclude: ["EnvelopeFuzzer.swift", "FormFuzzer.swift", "Regressions"]
+        ),
         .testTarget(
             name: "EnvelopeTests",
             dependencies: ["Envelope", "Sodium", "TestSupport"],

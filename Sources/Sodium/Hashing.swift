@@ -52,4 +52,15 @@ public enum GenericHash {
         _ = crypto_generichash(&output, outputLength, bytes, UInt64(bytes.count), nil, 0)
         return output
     }
+
+    /// The BLAKE2b digest of `bytes` under a secret key of `keyLength` bytes at `key`.
+    public static func keyedHash(
+        _ bytes: [UInt8], key: UnsafePointer<UInt8>, keyLength: Int, outputLength: Int
+    ) -> [UInt8] {
+        Sodium.ensureInitialised()
+        precondition((16...64).contains(outputLength) && (16...64).contains(keyLength), "bad BLAKE2b lengths")
+        var output = [UInt8](repeating: 0, count: outputLength)
+        _ = crypto_generichash(&output, outputLength, bytes, UInt64(bytes.count), key, keyLength)
+        return output
+    }
 }

@@ -28,6 +28,9 @@ struct RelayCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("relay: \(error.description)\n".utf8))
             throw ExitCode.failure
         }
+        // Every line the relay writes goes through the one format that has no place for request data.
+        let level = settings.logLevel
+        LoggingSystem.bootstrap { label in RelayLogHandler(label: label, level: level) }
         var logger = Logger(label: "blind-relay")
         logger.logLevel = settings.logLevel
         do {

@@ -11,7 +11,7 @@ final class LiveSetup: @unchecked Sendable {
     let folder: TemporaryDirectory
     let relay: RelayProcess
 
-    init() async throws {
+    init(relayEnvironment: [String: String] = [:]) async throws {
         folder = try TemporaryDirectory(prefix: "end-to-end")
         let keys = folder.url.appendingPathComponent("relay/keys")
         try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
@@ -26,7 +26,8 @@ final class LiveSetup: @unchecked Sendable {
                 keys.appendingPathComponent("chair.pub").path,
             ])
         guard exported.status == 0 else { throw SetupError(description: exported.standardError) }
-        relay = try await RelayProcess(folder: folder.url.appendingPathComponent("relay"))
+        relay = try await RelayProcess(
+            folder: folder.url.appendingPathComponent("relay"), environment: relayEnvironment)
     }
 
     /// Runs `chair` as the chair would, with this identity and passphrase.

@@ -27,6 +27,7 @@ struct RelayFixture {
         configuration.keysDirectory = keys.path
         configuration.dataDirectory = folder.path("data")
         configuration.minimumSecondsOnPage = 0
+        configuration.clientBurst = 1_000
         configure(&configuration)
     }
 

@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import Sodium
 
 /// Assembles the relay from its configuration: store, recipients, pages, routes.
@@ -20,6 +22,12 @@ public func buildApplication(
         catalogues: catalogues, groupNames: configuration.groupNames,
         readerDescriptions: configuration.readerDescriptions, assets: assets)
     let notices = NoticePages(layout: layout)
+    let limiter = ClientRateLimiter(
+        limits: .init(
+            clientBurst: Double(configuration.clientBurst),
+            clientPerHour: Double(configuration.clientSubmissionsPerHour),
+            intakeBurst: Double(configuration.intakeBurst),
+            intakePerMinute: Double(configuration.intakeSubmissionsPerMinute)))
 
     let router = Router(context: RelayRequestContext.self)
     router.add(middleware: ResponseHeadersMiddleware(notices: notices))
@@ -32,6 +40,7 @@ public func buildApplication(
         notices: notices,
         tokens: FormTokens(
             minimumSeconds: configuration.minimumSecondsOnPage, proofOfWorkBits: configuration.proofOfWorkBits),
+        limiter: limiter, clientAddressHeader: configuration.clientAddressHeader,
         maximumBodyBytes: configuration.maximumBodyBytes, logger: logger
     ).addRoutes(to: router)
     ChairAPIController(
@@ -43,9 +52,21 @@ public func buildApplication(
     for key in recipients.keys {
         logger.info("sealing to \(key.name), fingerprint \(key.fingerprint)")
     }
+    let headTimeout = TimeAmount.seconds(Int64(configuration.headTimeoutSeconds))
+    let bodyTimeout = TimeAmount.seconds(Int64(configuration.bodyTimeoutSeconds))
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [RequestDeadlineHandler(headTimeout: headTimeout, bodyTimeout: bodyTimeout)],
+                idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)),
+                httpDecoderConfiguration: .init(
+                    maxHeaderFieldSize: configuration.maximumHeaderBytes,
+                    maxHeaderListSize: configuration.maximumHeaderBytes,
+                    maxHeaderFieldCount: configuration.maximumHeaderCount))),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: nil,
+            availableConnectionsDelegate: MaximumAvailableConnections(configuration.maximumConnections)),
         logger: logger)
 }
 

@@ -33,6 +33,27 @@ public struct RelayConfiguration: Sendable {
     public var maximumStoredBytes = 1024 * 1024 * 1024
     /// How far a chair request's timestamp may be from the relay's clock, in seconds.
     public var clockWindowSeconds = 300
+    /// Most header lines in a request.
+    public var maximumHeaderCount = 64
+    /// Most bytes in all of a request's header lines together.
+    public var maximumHeaderBytes = 16 * 1024
+    /// Most connections open at once.
+    public var maximumConnections = 1_024
+    /// A connection idle this long is closed.
+    public var idleTimeoutSeconds = 30
+    /// A request head must arrive within this many seconds (of connecting or of the last response).
+    public var headTimeoutSeconds = 10
+    /// A request body must arrive whole within this many seconds of its head.
+    public var bodyTimeoutSeconds = 30
+    /// Submissions one client may make at once, and regains per hour.
+    public var clientBurst = 10
+    public var clientSubmissionsPerHour = 60
+    /// Submissions the whole intake may take at once, and regains per minute.
+    public var intakeBurst = 600
+    public var intakeSubmissionsPerMinute = 600
+    /// Behind a reverse proxy every peer is the proxy: name the header it puts the client's
+    /// address in (e.g. X-Forwarded-For; the last entry is used). Empty: use the peer.
+    public var clientAddressHeader = ""
     /// How much the relay logs. Nothing about requests is ever logged, at any level.
     public var logLevel = Logger.Level.info
 
@@ -48,6 +69,7 @@ public struct RelayConfiguration: Sendable {
     static var keys: [String: WritableKeyPath<RelayConfiguration, String>] {
         [
             "host": \.host, "data_dir": \.dataDirectory, "keys_dir": \.keysDirectory, "tweetnacl_file": \.tweetNaClFile,
+            "client_address_header": \.clientAddressHeader,
         ]
     }
     static var integerKeys: [String: WritableKeyPath<RelayConfiguration, Int>] {
@@ -55,6 +77,11 @@ public struct RelayConfiguration: Sendable {
             "port": \.port, "max_body_bytes": \.maximumBodyBytes, "max_stored_envelopes": \.maximumStoredEnvelopes,
             "max_stored_bytes": \.maximumStoredBytes, "clock_window_seconds": \.clockWindowSeconds,
             "min_seconds_on_page": \.minimumSecondsOnPage, "proof_of_work_bits": \.proofOfWorkBits,
+            "max_header_count": \.maximumHeaderCount, "max_header_bytes": \.maximumHeaderBytes,
+            "max_connections": \.maximumConnections, "idle_timeout_seconds": \.idleTimeoutSeconds,
+            "head_timeout_seconds": \.headTimeoutSeconds, "body_timeout_seconds": \.bodyTimeoutSeconds,
+            "client_burst": \.clientBurst, "client_submissions_per_hour": \.clientSubmissionsPerHour,
+            "intake_burst": \.intakeBurst, "intake_submissions_per_minute": \.intakeSubmissionsPerMinute,
         ]
     }
 

@@ -1,4 +1,5 @@
 import Envelope
+import FormDecoding
 import Hummingbird
 import Logging
 import NIOCore
@@ -13,6 +14,9 @@ struct IntakeController: Sendable {
     let formPage: FormPage
     let notices: NoticePages
     let tokens: FormTokens
+    let limiter: ClientRateLimiter
+    /// The proxy's header naming the client's address; empty to use the connection's peer.
+    let clientAddressHeader: String
     let maximumBodyBytes: Int
     let logger: Logger
 
@@ -27,13 +31,20 @@ struct IntakeController: Sendable {
             response.headers[.cacheControl] = "private, max-age=600"
             return response
         }
-        router.post("/submit") { request, _ in try await submit(request) }
+        router.post("/submit") { request, context in try await submit(request, context: context) }
         router.get("/healthz") { _, _ in Response(status: .noContent) }
     }
 
     /// Reads the post, then takes the path its content asks for.
-    func submit(_ request: Request) async throws -> Response {
+    func submit(_ request: Request, context: RelayRequestContext) async throws -> Response {
         var catalogue = catalogues.catalogue(for: request.uri.queryParameters["lang"].map(String.init))
+        switch await limiter.admit(clientAddress: clientAddress(request, context)) {
+        case .allowed: break
+        case .clientLimited:
+            return .html(notices.problem(catalogue, key: "too_many"), status: .tooManyRequests)
+        case .intakeLimited:
+            return .html(notices.problem(catalogue, key: "busy"), status: .serviceUnavailable)
+        }
         let contentType = request.headers[.contentType]?.split(separator: ";").first?
             .trimmingCharacters(in: .whitespaces).lowercased()
         guard contentType == "application/x-www-form-urlencoded" else {
@@ -129,6 +140,14 @@ struct IntakeController: Sendable {
                     languageLinks: false),
                 status: .serviceUnavailable)
         }
+    }
+
+    /// The address to rate-limit by: the proxy's header when configured, else the peer.
+    private func clientAddress(_ request: Request, _ context: RelayRequestContext) -> String? {
+        guard !clientAddressHeader.isEmpty else { return context.peerAddress }
+        let forwarded = request.headers.first { $0.name.canonicalName == clientAddressHeader.lowercased() }?.value
+        return forwarded?.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) }
+            ?? context.peerAddress
     }
 
     private func tooLarge(_ catalogue: Catalogue) -> Response {

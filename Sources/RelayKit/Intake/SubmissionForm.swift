@@ -1,4 +1,5 @@
 import Envelope
+import FormDecoding
 
 /// The contact form as submitted: the person's text, and what is wrong with it, if anything.
 struct SubmissionForm: Sendable {

@@ -1,4 +1,4 @@
-"""Fixtures for the browser tests: a live relay with its own chair, and headless Chromium.
+"""Fixtures for the live tests: a relay process with its own chair, and headless Chromium.
 
 Each test gets its own folder, chair identity and relay process on a free loopback port.
 """
@@ -69,12 +69,26 @@ class LiveRelay:
 
 
 @pytest.fixture
-def relay():
-    folder = Path(tempfile.mkdtemp(prefix="blind-relay-browser-"))
-    live = LiveRelay(folder)
-    yield live
-    live.stop()
-    shutil.rmtree(folder, ignore_errors=True)
+def relay_factory():
+    """Starts relays with extra BLIND_RELAY_* settings; each has its own folder and chair."""
+    started = []
+
+    def factory(**settings):
+        folder = Path(tempfile.mkdtemp(prefix="blind-relay-live-"))
+        live = LiveRelay(folder, {f"BLIND_RELAY_{key.upper()}": str(value) for key, value in settings.items()})
+        started.append(live)
+        return live
+
+    yield factory
+    for live in started:
+        if live.process.poll() is None:
+            live.stop()
+        shutil.rmtree(live.folder, ignore_errors=True)
+
+
+@pytest.fixture
+def relay(relay_factory):
+    return relay_factory()
 
 
 def make_browser(javascript=True, width=1280, height=900):

@@ -4,9 +4,9 @@
 /// well formed, every value valid UTF-8, and no field may appear twice. Where a value is not
 /// valid UTF-8 it is still kept (with U+FFFD in place of the bad bytes) so the form can be shown
 /// again with the person's text in it.
-struct FormFields: Sendable, Equatable {
+public struct FormFields: Sendable, Equatable {
     /// What is wrong with the body as a whole.
-    enum Problem: Error, Equatable, Sendable {
+    public enum Problem: Error, Equatable, Sendable {
         /// A `%` not followed by two hex digits.
         case badPercentEncoding
         /// A field named more than once (its name).
@@ -16,19 +16,20 @@ struct FormFields: Sendable, Equatable {
     }
 
     /// Field values by name; each is the exact text when `invalidUTF8` does not list it.
-    private(set) var values: [String: String] = [:]
+    public private(set) var values: [String: String] = [:]
     /// Fields whose bytes were not valid UTF-8.
-    private(set) var invalidUTF8: Set<String> = []
+    public private(set) var invalidUTF8: Set<String> = []
     /// A problem with the body as a whole, if any; `values` then holds what could be read.
-    private(set) var problem: Problem?
+    public private(set) var problem: Problem?
 
-    static let maximumFieldCount = 64
+    /// More fields than this is not a real form.
+    public static let maximumFieldCount = 64
 
     /// The value of `name`, nil when absent.
-    subscript(name: String) -> String? { values[name] }
+    public subscript(name: String) -> String? { values[name] }
 
     /// Decodes `body`, collecting what it can even when the body is malformed.
-    init(decoding body: UnsafeRawBufferPointer) {
+    public init(decoding body: UnsafeRawBufferPointer) {
         var start = 0
         var count = 0
         while start <= body.count {

@@ -1,0 +1,42 @@
+import Envelope
+import FormDecoding
+import Foundation
+import Sodium
+import Testing
+
+/// Every input `make fuzz` ever saved, run through the same calls as the fuzz targets: each must
+/// come back with a result or a typed error, never a crash.
+@Suite("Fuzz regressions")
+struct FuzzRegressionTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Regressions")
+
+    static func inputs(_ target: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(target).path)) ?? [])
+            .sorted()
+    }
+
+    @Test("envelope inputs are refused or opened, never crash", arguments: inputs("envelope"))
+    func envelopeInput(name: String) throws {
+        let bytes = Array(try Data(contentsOf: Self.folder.appendingPathComponent("envelope/\(name)")))
+        let key = BoxKeyPair.derive(seed: SecretBytes(copying: [UInt8](repeating: 7, count: 32)))
+        _ = try? Armor.decode(bytes, label: Armor.envelopeLabel)
+        _ = try? EnvelopeHeader(validating: bytes)
+        #expect(throws: EnvelopeError.self) { try Envelope.open(bytes, with: key) }
+        _ = try? SubmissionRecord.decode(SecretBytes(copying: bytes))
+        _ = try? PublicKeyFile(parsing: bytes)
+    }
+
+    @Test("form inputs decode to fields or a problem, never crash", arguments: inputs("form"))
+    func formInput(name: String) throws {
+        let bytes = Array(try Data(contentsOf: Self.folder.appendingPathComponent("form/\(name)")))
+        let fields = bytes.withUnsafeBytes { FormFields(decoding: $0) }
+        #expect(fields.values.count <= FormFields.maximumFieldCount)
+    }
+
+    @Test("there are inputs to replay")
+    func inputsExist() {
+        #expect(Self.inputs("envelope").count >= 3)
+        #expect(Self.inputs("form").count >= 2)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+@testable import RelayKit
+
+/// A clock the test moves by hand.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var time: Double = 1_000_000
+    var now: Double { lock.withLock { time } }
+    func advance(_ seconds: Double) { lock.withLock { time += seconds } }
+}
+
+@Suite("The rate limiter")
+struct ClientRateLimiterTests {
+    static let limits = ClientRateLimiter.Limits(clientBurst: 2, clientPerHour: 60, intakeBurst: 5, intakePerMinute: 60)
+
+    @Test("buckets refill over time, per client")
+    func bucketsRefill() async {
+        let clock = TestClock()
+        let limiter = ClientRateLimiter(limits: Self.limits) { clock.now }
+        #expect(await limiter.admit(clientAddress: "a") == .allowed)
+        #expect(await limiter.admit(clientAddress: "a") == .allowed)
+        #expect(await limiter.admit(clientAddress: "a") == .clientLimited)
+        #expect(await limiter.admit(clientAddress: "b") == .allowed)
+        clock.advance(60)
+        #expect(await limiter.admit(clientAddress: "a") == .allowed)
+    }
+
+    @Test("the intake budget holds whoever asks")
+    func intakeBudget() async {
+        let clock = TestClock()
+        let limiter = ClientRateLimiter(limits: Self.limits) { clock.now }
+        for index in 0..<5 { #expect(await limiter.admit(clientAddress: "client-\(index)") == .allowed) }
+        #expect(await limiter.admit(clientAddress: "another") == .intakeLimited)
+        clock.advance(1)
+        #expect(await limiter.admit(clientAddress: "another") == .allowed)
+    }
+
+    @Test("nothing about a client outlives the key's rotation")
+    func rotationForgetsEveryone() async {
+        let clock = TestClock()
+        let limiter = ClientRateLimiter(limits: Self.limits) { clock.now }
+        _ = await limiter.admit(clientAddress: "a")
+        _ = await limiter.admit(clientAddress: "a")
+        #expect(await limiter.trackedClients == 1)
+        #expect(await limiter.admit(clientAddress: "a") == .clientLimited)
+        clock.advance(24 * 3600)
+        #expect(await limiter.admit(clientAddress: "a") == .allowed)
+        #expect(await limiter.trackedClients == 1)
+    }
+}
