@@ -8,13 +8,13 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PACKAGES := libsodium-dev libsqlite3-dev pkg-config
 # node-tweetnacl is also what the relay serves for sealing in the browser.
 RUN_PACKAGES := node-tweetnacl
-TEST_PACKAGES := python3-nacl python3-venv curl chromium chromium-driver
+TEST_PACKAGES := python3-nacl python3-venv curl chromium chromium-driver wrk
 VENV := .venv
 DEMO := demo
 DEMO_PORT ?= 8080
 VECTORS := Tests/EnvelopeTests/Vectors
 
-.PHONY: help deps test-deps build test lint vectors check-vectors clean demo swift-test live-test fuzz
+.PHONY: help deps test-deps build test lint vectors check-vectors clean demo swift-test live-test fuzz bench bench-smoke
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD := .build-fuzz
 
@@ -22,6 +22,8 @@ help:
 	@echo "make demo   - build and run a local relay with a throwaway key"
 	@echo "make test   - install what the tests need and run every test"
 	@echo "make vectors - regenerate the envelope test vectors (docs/FORMAT.md section 9)"
+	@echo "make bench  - measure the relay and the chair against the machine's limits"
+	@echo "make fuzz   - run libFuzzer on the envelope parser and the form decoder"
 
 deps:
 	@$(call install_missing,$(BUILD_PACKAGES) $(RUN_PACKAGES))
@@ -49,7 +51,7 @@ vectors: deps
 	rm -f $(VECTORS)/*
 	.build/debug/envelope-vectors $(VECTORS)
 
-test: test-deps lint check-vectors swift-test live-test
+test: test-deps lint check-vectors swift-test live-test bench-smoke
 
 swift-test:
 	swift test --disable-xctest
@@ -59,6 +61,19 @@ swift-test:
 live-test:
 	swift build
 	BLIND_RELAY_BIN="$$(swift build --show-bin-path)" $(VENV)/bin/python -m pytest -q Tests/Live
+
+# Release binaries, one run, one table (docs/PERFORMANCE.md says how to read it). Takes ~10 min.
+bench: test-deps
+	swift build -c release --product relay
+	swift build -c release --product chair
+	swift build -c release --product relay-bench
+	$(VENV)/bin/python Tests/Bench/bench.py --bin "$$(swift build -c release --show-bin-path)"
+
+# The same steps for a second or two each, on the debug build, so the benchmark cannot rot.
+# It checks that everything runs, and nothing about speed.
+bench-smoke:
+	swift build --product relay-bench
+	$(VENV)/bin/python Tests/Bench/bench.py --smoke --bin "$$(swift build --show-bin-path)"
 
 clean:
 	rm -rf .build $(FUZZ_BUILD)

@@ -62,6 +62,14 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "chair", dependencies: ["ChairKit"]),
+        // Measures the limits the relay is compared with: crypto, storage; fills a store (`make bench`).
+        .executableTarget(
+            name: "relay-bench",
+            dependencies: [
+                "Envelope", "Sodium", "RelayKit", "RelayProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // Regenerates Tests/EnvelopeTests/Vectors with fixed randomness (`make vectors`).
         .executableTarget(name: "envelope-vectors", dependencies: ["Envelope", "Sodium"]),
         // Helpers the test targets share: temporary folders, running a built executable.

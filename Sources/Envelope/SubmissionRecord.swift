@@ -76,14 +76,15 @@ public enum SubmissionRecord {
             output[0] = version
             var offset = 1
             for (tag, value) in fields {
-                let utf8 = value.utf8
-                output[offset] = tag.rawValue
-                output[offset + 1] = UInt8(utf8.count >> 8)
-                output[offset + 2] = UInt8(utf8.count & 0xFF)
-                offset += 3
-                for byte in utf8 {
-                    output[offset] = byte
-                    offset += 1
+                var text = value
+                text.withUTF8 { utf8 in
+                    output[offset] = tag.rawValue
+                    output[offset + 1] = UInt8(utf8.count >> 8)
+                    output[offset + 2] = UInt8(utf8.count & 0xFF)
+                    offset += 3
+                    UnsafeMutableRawBufferPointer(rebasing: output[offset..<(offset + utf8.count)])
+                        .copyMemory(from: UnsafeRawBufferPointer(utf8))
+                    offset += utf8.count
                 }
             }
         }

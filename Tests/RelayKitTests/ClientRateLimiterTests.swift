@@ -19,34 +19,34 @@ struct ClientRateLimiterTests {
     func bucketsRefill() async {
         let clock = TestClock()
         let limiter = ClientRateLimiter(limits: Self.limits) { clock.now }
-        #expect(await limiter.admit(clientAddress: "a") == .allowed)
-        #expect(await limiter.admit(clientAddress: "a") == .allowed)
-        #expect(await limiter.admit(clientAddress: "a") == .clientLimited)
-        #expect(await limiter.admit(clientAddress: "b") == .allowed)
+        #expect(limiter.admit(clientAddress: "a") == .allowed)
+        #expect(limiter.admit(clientAddress: "a") == .allowed)
+        #expect(limiter.admit(clientAddress: "a") == .clientLimited)
+        #expect(limiter.admit(clientAddress: "b") == .allowed)
         clock.advance(60)
-        #expect(await limiter.admit(clientAddress: "a") == .allowed)
+        #expect(limiter.admit(clientAddress: "a") == .allowed)
     }
 
     @Test("the intake budget holds whoever asks")
     func intakeBudget() async {
         let clock = TestClock()
         let limiter = ClientRateLimiter(limits: Self.limits) { clock.now }
-        for index in 0..<5 { #expect(await limiter.admit(clientAddress: "client-\(index)") == .allowed) }
-        #expect(await limiter.admit(clientAddress: "another") == .intakeLimited)
+        for index in 0..<5 { #expect(limiter.admit(clientAddress: "client-\(index)") == .allowed) }
+        #expect(limiter.admit(clientAddress: "another") == .intakeLimited)
         clock.advance(1)
-        #expect(await limiter.admit(clientAddress: "another") == .allowed)
+        #expect(limiter.admit(clientAddress: "another") == .allowed)
     }
 
     @Test("nothing about a client outlives the key's rotation")
     func rotationForgetsEveryone() async {
         let clock = TestClock()
         let limiter = ClientRateLimiter(limits: Self.limits) { clock.now }
-        _ = await limiter.admit(clientAddress: "a")
-        _ = await limiter.admit(clientAddress: "a")
-        #expect(await limiter.trackedClients == 1)
-        #expect(await limiter.admit(clientAddress: "a") == .clientLimited)
+        _ = limiter.admit(clientAddress: "a")
+        _ = limiter.admit(clientAddress: "a")
+        #expect(limiter.trackedClients == 1)
+        #expect(limiter.admit(clientAddress: "a") == .clientLimited)
         clock.advance(24 * 3600)
-        #expect(await limiter.admit(clientAddress: "a") == .allowed)
-        #expect(await limiter.trackedClients == 1)
+        #expect(limiter.admit(clientAddress: "a") == .allowed)
+        #expect(limiter.trackedClients == 1)
     }
 }

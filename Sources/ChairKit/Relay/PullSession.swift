@@ -38,10 +38,29 @@ struct PullSession {
                 hint: "use the same --relay address as before, or a new --store for another relay")
         }
         var acceptNextBreak = acceptBreak
+        var prefetched: Task<EnvelopePageBody, any Error>?
         while true {
-            let page = try await client.fetchPage(after: cursor?.sequence ?? 0, limit: Self.pageSize)
+            let page: EnvelopePageBody
+            if let prefetched {
+                do {
+                    page = try await prefetched.value
+                } catch let error as ChairError {
+                    throw error
+                } catch {
+                    throw ChairError("the relay's answer could not be read", hint: "run 'chair pull' again")
+                }
+            } else {
+                page = try await client.fetchPage(after: cursor?.sequence ?? 0, limit: Self.pageSize)
+            }
+            prefetched = nil
             outcome.relayFull = page.storeFull
             guard !page.envelopes.isEmpty else { break }
+            // Ask for the next page while this one is opened and stored: the relay and the
+            // chair then work at the same time instead of taking turns.
+            if page.hasMore, let last = page.envelopes.last {
+                let client = client
+                prefetched = Task { try await client.fetchPage(after: last.sequence, limit: Self.pageSize) }
+            }
             var previous = cursor?.chain ?? page.previousChain.flatMap(Hex.decode) ?? []
             var expectedSequence = (cursor?.sequence ?? 0) + 1
             var batch: [ChairStore.Incoming] = []
@@ -80,7 +99,10 @@ struct PullSession {
             }
             cursor = newCursor
             outcome.deletedOnRelay += try await client.acknowledge(through: last.relaySequence, chain: last.chain)
-            if outcome.chainBreak != nil || !page.hasMore { break }
+            if outcome.chainBreak != nil || !page.hasMore {
+                prefetched?.cancel()
+                break
+            }
         }
         return outcome
     }

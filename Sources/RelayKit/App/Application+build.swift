@@ -32,12 +32,12 @@ public func buildApplication(
     let router = Router(context: RelayRequestContext.self)
     router.add(middleware: ResponseHeadersMiddleware(notices: notices))
     assets.addRoutes(to: router)
+    let formPage = FormPage(
+        layout: layout, recipientKeys: recipients.encryptionKeys.map(Base64.encode),
+        proofOfWorkBits: configuration.proofOfWorkBits)
     IntakeController(
-        store: store, recipients: recipients,
-        formPage: FormPage(
-            layout: layout, recipientKeys: recipients.encryptionKeys.map(Base64.encode),
-            proofOfWorkBits: configuration.proofOfWorkBits),
-        notices: notices,
+        store: GroupCommitter(store: store), recipients: recipients, formPage: formPage, notices: notices,
+        templates: PageTemplates(formPage: formPage, notices: notices),
         tokens: FormTokens(
             minimumSeconds: configuration.minimumSecondsOnPage, proofOfWorkBits: configuration.proofOfWorkBits),
         limiter: limiter, clientAddressHeader: configuration.clientAddressHeader,

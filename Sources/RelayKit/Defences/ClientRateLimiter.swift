@@ -1,12 +1,13 @@
 import Foundation
 import Sodium
+import Synchronization
 
 /// Token buckets per client, and one for the whole intake, kept only in memory.
 ///
 /// A client is known only by a keyed BLAKE2b hash of its address; the key is random, never
 /// written, and replaced at least daily, when every bucket is forgotten. So nothing about a
 /// client outlives the rotation, and the table cannot be matched against anything else.
-actor ClientRateLimiter {
+final class ClientRateLimiter: Sendable {
     /// What the limiter decided.
     enum Decision: Equatable {
         case allowed
@@ -29,53 +30,63 @@ actor ClientRateLimiter {
         var keyLifetime: Double = 24 * 3600
     }
 
-    private struct Bucket {
+    private struct Bucket: Sendable {
         var tokens: Double
         var updated: Double
     }
 
+    /// Everything that changes, behind one lock: a lock rather than an actor, so that admitting a
+    /// request is a plain call that never suspends it.
+    private struct State {
+        var key = SecretBytes.random(count: 32)
+        var keyBorn: Double
+        var clients: [UInt64: Bucket] = [:]
+        var intake: Bucket
+    }
+
     private let limits: Limits
     private let now: @Sendable () -> Double
-    private var key = SecretBytes.random(count: 32)
-    private var keyBorn: Double
-    private var clients: [UInt64: Bucket] = [:]
-    private var intake: Bucket
+    private let state: Mutex<State>
 
     init(limits: Limits, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.limits = limits
         self.now = now
-        keyBorn = now()
-        intake = Bucket(tokens: limits.intakeBurst, updated: now())
+        let time = now()
+        state = Mutex(State(keyBorn: time, intake: Bucket(tokens: limits.intakeBurst, updated: time)))
     }
 
     /// How many clients are remembered now (for tests and the threat model's claims).
-    var trackedClients: Int { clients.count }
+    var trackedClients: Int { state.withLock { $0.clients.count } }
 
     /// Takes one token for `clientAddress` (nil when unknown) and one from the intake.
     func admit(clientAddress: String?) -> Decision {
         let time = now()
-        if time - keyBorn >= limits.keyLifetime {
-            key = SecretBytes.random(count: 32)
-            keyBorn = time
-            clients.removeAll()
+        return state.withLock { state in admit(clientAddress: clientAddress, at: time, state: &state) }
+    }
+
+    private func admit(clientAddress: String?, at time: Double, state: inout State) -> Decision {
+        if time - state.keyBorn >= limits.keyLifetime {
+            state.key = SecretBytes.random(count: 32)
+            state.keyBorn = time
+            state.clients.removeAll()
         }
-        refill(&intake, at: time, capacity: limits.intakeBurst, perSecond: limits.intakePerMinute / 60)
-        guard intake.tokens >= 1 else { return .intakeLimited }
+        refill(&state.intake, at: time, capacity: limits.intakeBurst, perSecond: limits.intakePerMinute / 60)
+        guard state.intake.tokens >= 1 else { return .intakeLimited }
         if let clientAddress {
-            let id = hash(clientAddress)
-            var bucket = clients[id] ?? Bucket(tokens: limits.clientBurst, updated: time)
+            let id = hash(clientAddress, key: state.key)
+            var bucket = state.clients[id] ?? Bucket(tokens: limits.clientBurst, updated: time)
             refill(&bucket, at: time, capacity: limits.clientBurst, perSecond: limits.clientPerHour / 3600)
             guard bucket.tokens >= 1 else {
-                clients[id] = bucket
+                state.clients[id] = bucket
                 return .clientLimited
             }
             bucket.tokens -= 1
-            if clients[id] != nil || clients.count < limits.maximumClients {
-                clients[id] = bucket
+            if state.clients[id] != nil || state.clients.count < limits.maximumClients {
+                state.clients[id] = bucket
             }
         }
-        intake.tokens -= 1
-        pruneFullBuckets(at: time)
+        state.intake.tokens -= 1
+        pruneFullBuckets(at: time, clients: &state.clients)
         return .allowed
     }
 
@@ -85,13 +96,13 @@ actor ClientRateLimiter {
     }
 
     /// Forgets clients whose buckets have filled up again, now and then.
-    private func pruneFullBuckets(at time: Double) {
+    private func pruneFullBuckets(at time: Double, clients: inout [UInt64: Bucket]) {
         guard clients.count > 1_000 else { return }
         let secondsToFill = limits.clientBurst / max(limits.clientPerHour / 3600, 1e-9)
         clients = clients.filter { time - $0.value.updated < secondsToFill }
     }
 
-    private func hash(_ address: String) -> UInt64 {
+    private func hash(_ address: String, key: SecretBytes) -> UInt64 {
         let digest = key.withPointer { keyBytes in
             GenericHash.keyedHash(Array(address.utf8), key: keyBytes, keyLength: 32, outputLength: 16)
         }

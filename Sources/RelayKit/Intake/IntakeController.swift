@@ -9,10 +9,11 @@ import Sodium
 /// The public side: the form, the intake that seals (or checks browser-sealed envelopes) and
 /// stores, and the health check.
 struct IntakeController: Sendable {
-    let store: EnvelopeStore
+    let store: GroupCommitter
     let recipients: Recipients
     let formPage: FormPage
     let notices: NoticePages
+    let templates: PageTemplates
     let tokens: FormTokens
     let limiter: ClientRateLimiter
     /// The proxy's header naming the client's address; empty to use the connection's peer.
@@ -25,8 +26,7 @@ struct IntakeController: Sendable {
     func addRoutes(to router: Router<RelayRequestContext>) {
         router.get("/") { request, _ in
             let catalogue = catalogues.catalogue(for: request.uri.queryParameters["lang"].map(String.init))
-            var response = Response.html(
-                formPage.render(SubmissionForm(), .init(catalogue: catalogue, token: tokens.issue())))
+            var response = Response.html(templates.form(catalogue, token: tokens.issue()))
             // The empty form may be kept a while; anything holding a person's text never is.
             response.headers[.cacheControl] = "private, max-age=600"
             return response
@@ -38,15 +38,16 @@ struct IntakeController: Sendable {
     /// Reads the post, then takes the path its content asks for.
     func submit(_ request: Request, context: RelayRequestContext) async throws -> Response {
         var catalogue = catalogues.catalogue(for: request.uri.queryParameters["lang"].map(String.init))
-        switch await limiter.admit(clientAddress: clientAddress(request, context)) {
+        switch limiter.admit(clientAddress: clientAddress(request, context)) {
         case .allowed: break
         case .clientLimited:
             return .html(notices.problem(catalogue, key: "too_many"), status: .tooManyRequests)
         case .intakeLimited:
             return .html(notices.problem(catalogue, key: "busy"), status: .serviceUnavailable)
         }
-        let contentType = request.headers[.contentType]?.split(separator: ";").first?
-            .trimmingCharacters(in: .whitespaces).lowercased()
+        let contentType = request.headers[.contentType].map { value in
+            String(value.prefix { $0 != ";" }.filter { $0 != " " && $0 != "\t" }).lowercased()
+        }
         guard contentType == "application/x-www-form-urlencoded" else {
             return .html(notices.problem(catalogue, key: "wrong_type"), status: .unsupportedMediaType)
         }
@@ -102,8 +103,8 @@ struct IntakeController: Sendable {
             return again("notice.record_too_long", status: .contentTooLarge)
         }
         do {
-            let stored = try await store.appendEnvelope(envelope)
-            return .html(notices.receipt(catalogue, code: ReceiptCode.make(chain: stored.chain), sealedBy: .server))
+            let stored = try await store.append(envelope)
+            return .html(templates.receipt(catalogue, code: ReceiptCode.make(chain: stored.chain), sealedBy: .server))
         } catch EnvelopeStore.AppendError.full {
             return again("notice.full", status: .serviceUnavailable)
         } catch {
@@ -129,8 +130,8 @@ struct IntakeController: Sendable {
             return .html(notices.problem(catalogue, key: "bad_envelope"), status: .badRequest)
         }
         do {
-            let stored = try await store.appendEnvelope(envelope)
-            return .html(notices.receipt(catalogue, code: ReceiptCode.make(chain: stored.chain), sealedBy: .browser))
+            let stored = try await store.append(envelope)
+            return .html(templates.receipt(catalogue, code: ReceiptCode.make(chain: stored.chain), sealedBy: .browser))
         } catch EnvelopeStore.AppendError.full {
             return .html(
                 formPage.layout.render(

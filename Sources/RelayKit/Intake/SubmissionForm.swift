@@ -61,12 +61,26 @@ struct SubmissionForm: Sendable {
         for field in Field.allCases {
             // Browsers send CRLF for a new line in a text area; a line break is kept as LF.
             if let value = fields[field.rawValue] {
-                values[field] = value.replacingOccurrences(of: "\r\n", with: "\n")
+                values[field] = Self.normaliseLineBreaks(value)
             }
         }
         self.values = values
         validate(
             invalidUTF8: Set(fields.invalidUTF8.compactMap(Field.init(rawValue:))), offeredLanguages: offeredLanguages)
+    }
+
+    /// CRLF as LF, without Foundation: this runs on every submission.
+    static func normaliseLineBreaks(_ text: String) -> String {
+        guard text.utf8.contains(0x0D) else { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == 0x0A && previous == 0x0D { bytes.removeLast() }
+            bytes.append(byte)
+            previous = byte
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The text of `field`, nil when empty or only spaces.

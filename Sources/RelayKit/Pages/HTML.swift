@@ -1,18 +1,38 @@
 /// Text made safe to place in HTML element content or a quoted attribute.
 func escapeHTML(_ text: String) -> String {
-    var result = ""
-    result.reserveCapacity(text.utf8.count)
-    for character in text {
-        switch character {
-        case "&": result += "&amp;"
-        case "<": result += "&lt;"
-        case ">": result += "&gt;"
-        case "\"": result += "&quot;"
-        case "'": result += "&#39;"
-        default: result.append(character)
+    // Most text has nothing to escape; checking the UTF-8 bytes first keeps that path cheap.
+    let special: Set<UInt8> = [0x26, 0x3C, 0x3E, 0x22, 0x27]
+    guard text.utf8.contains(where: special.contains) else { return text }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(text.utf8.count + 16)
+    for byte in text.utf8 {
+        switch byte {
+        case 0x26: bytes += Array("&amp;".utf8)
+        case 0x3C: bytes += Array("&lt;".utf8)
+        case 0x3E: bytes += Array("&gt;".utf8)
+        case 0x22: bytes += Array("&quot;".utf8)
+        case 0x27: bytes += Array("&#39;".utf8)
+        default: bytes.append(byte)
         }
     }
-    return result
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// A page rendered once, around one slot filled per request (a token or a receipt code).
+struct PageTemplate: Sendable {
+    let before: String
+    let after: String
+
+    /// Renders `render` with a marker in the slot, and keeps the text on either side of it.
+    init(render: (String) -> String) {
+        let marker = "\u{1}SLOT\u{1}"
+        let page = render(marker)
+        let parts = page.components(separatedBy: marker)
+        before = parts.first ?? page
+        after = parts.count > 1 ? parts[1] : ""
+    }
+
+    func filled(with value: String) -> String { before + value + after }
 }
 
 /// What every page shares: the group's name in each language, and the assets to link.

@@ -88,26 +88,42 @@ public final class EnvelopeStore: Sendable {
 
     /// Durably appends `envelope`, chained to the row before; returns the stored row.
     public func appendEnvelope(_ envelope: [UInt8], receivedAt date: Date = Date()) async throws -> StoredEnvelope {
+        let stored = try await appendEnvelopes([envelope], receivedAt: date)
+        guard let first = stored.first else { throw AppendError.full }
+        return first
+    }
+
+    /// Durably appends `envelopes` in one transaction, in order; all or none are stored.
+    public func appendEnvelopes(_ envelopes: [[UInt8]], receivedAt date: Date = Date()) async throws -> [StoredEnvelope]
+    {
         let hour = ReceivedHour.format(date)
         let quota = quota
         return try await writer.write { db in
-            let state = try Self.fetchState(db)
-            guard state.count < quota.envelopes, state.bytes + envelope.count <= quota.bytes else {
+            var state = try Self.fetchState(db)
+            let bytes = envelopes.reduce(0) { $0 + $1.count }
+            guard state.count + envelopes.count <= quota.envelopes, state.bytes + bytes <= quota.bytes else {
                 throw AppendError.full
             }
-            let next = state.headSequence + 1
-            let chain = HashChain.link(
-                previous: state.headChain, sequence: next, receivedHour: hour, envelope: envelope)
-            try db.execute(
-                sql: "INSERT INTO envelope (sequence, received_hour, envelope, chain) VALUES (?, ?, ?, ?)",
-                arguments: [next, hour, Data(envelope), Data(chain)])
+            var stored: [StoredEnvelope] = []
+            stored.reserveCapacity(envelopes.count)
+            for envelope in envelopes {
+                let next = state.headSequence + 1
+                let chain = HashChain.link(
+                    previous: state.headChain, sequence: next, receivedHour: hour, envelope: envelope)
+                try db.execute(
+                    sql: "INSERT INTO envelope (sequence, received_hour, envelope, chain) VALUES (?, ?, ?, ?)",
+                    arguments: [next, hour, Data(envelope), Data(chain)])
+                state = State(
+                    headSequence: next, headChain: chain, count: state.count + 1, bytes: state.bytes + envelope.count)
+                stored.append(StoredEnvelope(sequence: next, receivedHour: hour, envelope: envelope, chain: chain))
+            }
             try db.execute(
                 sql: """
-                    UPDATE store_state SET head_sequence = ?, head_chain = ?,
-                        stored_count = stored_count + 1, stored_bytes = stored_bytes + ? WHERE id = 1
+                    UPDATE store_state SET head_sequence = ?, head_chain = ?, stored_count = ?, stored_bytes = ?
+                    WHERE id = 1
                     """,
-                arguments: [next, Data(chain), envelope.count])
-            return StoredEnvelope(sequence: next, receivedHour: hour, envelope: envelope, chain: chain)
+                arguments: [state.headSequence, Data(state.headChain), state.count, state.bytes])
+            return stored
         }
     }
 

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""`make bench`: how fast the blind relay is, next to the limits of this machine, in one run.
+
+Measures the crypto and storage limits (relay-bench), then drives live relays with wrk (server-
+sealed forms, browser-sealed envelopes, a static page), then times `chair pull` of many envelopes.
+Prints one table and writes it to bench-results/latest.md. --smoke runs everything for a second
+or two (used by `make test` so the benchmark cannot rot) and asserts nothing about speed.
+"""
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSPHRASE = "lantern okapi velvet harbour"
+MESSAGE = ("I want to tell you what happened to my family at the bus station last week. " * 27)[:2048]
+
+
+def run(*command, env=None, input=None, check=True):
+    result = subprocess.run(command, env=env, input=input, capture_output=True, timeout=3600)
+    if check and result.returncode != 0:
+        sys.exit(f"bench: {' '.join(map(str, command))} failed:\n{result.stderr.decode()}")
+    return result
+
+
+class Relay:
+    def __init__(self, bin_dir, folder, keys, **settings):
+        self.folder = folder
+        keys_dir = folder / "keys"
+        keys_dir.mkdir(parents=True, exist_ok=True)
+        for key in keys:
+            shutil.copy(key, keys_dir / key.name)
+        env = dict(os.environ, BLIND_RELAY_PORT="0", BLIND_RELAY_KEYS_DIR=str(keys_dir),
+                   BLIND_RELAY_DATA_DIR=str(folder / "data"), BLIND_RELAY_LOG_LEVEL="warning",
+                   BLIND_RELAY_MIN_SECONDS_ON_PAGE="0", BLIND_RELAY_CLIENT_BURST="100000000",
+                   BLIND_RELAY_CLIENT_SUBMISSIONS_PER_HOUR="100000000", BLIND_RELAY_INTAKE_BURST="100000000",
+                   BLIND_RELAY_INTAKE_SUBMISSIONS_PER_MINUTE="100000000", BLIND_RELAY_MAX_CONNECTIONS="4096",
+                   BLIND_RELAY_MAX_STORED_ENVELOPES="100000000", BLIND_RELAY_MAX_STORED_BYTES=str(1 << 40))
+        env.update({f"BLIND_RELAY_{k.upper()}": str(v) for k, v in settings.items()})
+        env["BLIND_RELAY_LOG_LEVEL"] = "info"
+        self.log = open(folder / "relay.log", "wb")
+        self.process = subprocess.Popen([str(bin_dir / "relay")], env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            match = re.search(r"listening on 127\.0\.0\.1:(\d+)", (folder / "relay.log").read_text(errors="replace"))
+            if match:
+                self.address = f"http://127.0.0.1:{match.group(1)}"
+                return
+            time.sleep(0.05)
+        sys.exit("bench: the relay did not start:\n" + (folder / "relay.log").read_text())
+
+    def status(self, field):
+        text = open(f"/proc/{self.process.pid}/status").read()
+        return int(re.search(rf"{field}:\s+(\d+) kB", text).group(1))
+
+    def reset_peak(self):
+        with open(f"/proc/{self.process.pid}/clear_refs", "w") as refs:
+            refs.write("5")
+
+    def token(self):
+        page = urllib.request.urlopen(self.address + "/").read().decode()
+        return re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+def wrk(url, connections, seconds, body_file=None):
+    command = ["wrk", "-t", "1" if connections == 1 else "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    env = dict(os.environ)
+    if body_file:
+        command += ["-s", str(ROOT / "Tests" / "Bench" / "post.lua")]
+        env["BENCH_BODY_FILE"] = str(body_file)
+    output = run(*command, url, env=env).stdout.decode()
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+    def latency(percent):
+        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {"rate": rate, "p50": latency(50), "p99": latency(99), "non2xx": int(errors.group(1)) if errors else 0,
+            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True, type=Path)
+    parser.add_argument("--smoke", action="store_true")
+    arguments = parser.parse_args()
+    smoke = arguments.smoke
+    seconds = 1 if smoke else 8
+    limit_seconds = 0.3 if smoke else 3
+    pull_sizes = [200] if smoke else [10_000, 100_000]
+    bin_dir = arguments.bin
+    work = Path(tempfile.mkdtemp(prefix="blind-relay-bench-"))
+    rows = []
+    try:
+        env = dict(os.environ, BLIND_RELAY_PASSPHRASE=PASSPHRASE)
+        keys = []
+        for name in ["chair", "deputy"]:
+            identity = work / name / "identity"
+            run(bin_dir / "chair", "init", "--identity", identity, env=env)
+            run(bin_dir / "chair", "export", "--identity", identity, "--name", name, "--output", work / f"{name}.pub")
+            keys.append(work / f"{name}.pub")
+
+        limits = {}
+        for line in run(bin_dir / "relay-bench", "limits", "--seconds", str(limit_seconds), "--folder", work).stdout.decode().splitlines():
+            item = json.loads(line)
+            limits[item["name"]] = item["value"]
+            rows.append((item["name"], f"{item['value']:,} {item['unit']}", ""))
+        bare_seal = limits["bare crypto_box_seal 2 KiB"]
+        envelope_open = limits["envelope open"]
+
+        form = urllib.parse.urlencode({"message": MESSAGE, "category": "race", "where": "Central bus station",
+                                       "when": "Tuesday evening", "form_language": "en"})
+        relay = Relay(bin_dir, work / "relay-one", keys[:1])
+        token = relay.token()
+        form_file = work / "form.txt"
+        form_file.write_text(f"form_token={urllib.parse.quote(token)}&{form}")
+        # A browser-sealed post: a real envelope (any will do: the relay can only check its shape).
+        sample = run(bin_dir / "relay-bench", "sample", "--key", keys[0]).stdout.decode().strip()
+        bits = 14
+        counter = 0
+        while int.from_bytes(hashlib.sha512(f"{token}:{counter}".encode()).digest()[:4], "big") >> (32 - bits):
+            counter += 1
+        sealed_file = work / "sealed.txt"
+        sealed_file.write_text(urllib.parse.urlencode({"envelope": sample,
+                                                       "form_token": token, "pow": str(counter)}))
+        idle = relay.status("VmRSS")
+        rows.append(("relay resident memory, idle", f"{idle / 1024:.1f} MiB", ""))
+        for connections in [1, 8, 32, 256]:
+            relay.reset_peak()
+            result = wrk(relay.address + "/submit", connections, seconds, form_file)
+            peak = relay.status("VmHWM")
+            rows.append((f"server-sealed form posts, {connections} connections",
+                         f"{result['rate']:,.0f}/s  p50 {result['p50']:.2f} ms  p99 {result['p99']:.2f} ms  peak RSS {peak / 1024:.1f} MiB"
+                         + (f"  NON-2xx {result['non2xx']}" if result['non2xx'] else ""),
+                         f"{result['rate'] / bare_seal:.2f} × bare seal"))
+        healthz = wrk(relay.address + "/healthz", 32, seconds)
+        for connections in [1, 8, 32, 256]:
+            relay.reset_peak()
+            result = wrk(relay.address + "/submit", connections, seconds, sealed_file)
+            peak = relay.status("VmHWM")
+            rows.append((f"browser-sealed posts, {connections} connections",
+                         f"{result['rate']:,.0f}/s  p50 {result['p50']:.2f} ms  p99 {result['p99']:.2f} ms  peak RSS {peak / 1024:.1f} MiB"
+                         + (f"  NON-2xx {result['non2xx']}" if result['non2xx'] else ""),
+                         f"{result['rate'] / healthz['rate']:.2f} × GET /healthz"))
+        page = wrk(relay.address + "/", 32, seconds)
+        rows.append(("GET / (the form), 32 connections", f"{page['rate']:,.0f}/s  p99 {page['p99']:.2f} ms", ""))
+        rows.append(("GET /healthz, 32 connections", f"{healthz['rate']:,.0f}/s  p99 {healthz['p99']:.2f} ms", ""))
+        time.sleep(2)
+        rows.append(("relay resident memory, 2 s after the load", f"{relay.status('VmRSS') / 1024:.1f} MiB", ""))
+        relay.stop()
+
+        two = Relay(bin_dir, work / "relay-two", keys)
+        token = two.token()
+        form_file.write_text(f"form_token={urllib.parse.quote(token)}&{form}")
+        result = wrk(two.address + "/submit", 32, seconds, form_file)
+        rows.append(("server-sealed form posts, 2 recipients, 32 connections",
+                     f"{result['rate']:,.0f}/s  p50 {result['p50']:.2f} ms  p99 {result['p99']:.2f} ms",
+                     f"{result['rate'] / (bare_seal / 2):.2f} × half bare seal"))
+        two.stop()
+
+        # The chair: unlocking alone, then pull and open of N envelopes from a live relay.
+        identity = work / "chair" / "identity"
+        start = time.time()
+        run(bin_dir / "chair", "list", "--identity", identity, "--store", work / "empty.sqlite", env=env)
+        unlock = time.time() - start
+        rows.append(("chair: unlock the identity (Argon2id) and start", f"{unlock:.2f} s", ""))
+        for count in pull_sizes:
+            folder = work / f"pull-{count}"
+            run(bin_dir / "relay-bench", "fill", "--data-dir", folder / "data", "--key", keys[0], "--count", str(count))
+            source = Relay(bin_dir, folder, keys[:1])
+            start = time.time()
+            output = run(bin_dir / "chair", "pull", "--relay", source.address, "--identity", identity,
+                         "--store", folder / "chair.sqlite", env=env).stderr.decode()
+            taken = time.time() - start - unlock
+            assert f"pulled {count:,}".replace(",", "") in output.replace(",", ""), output
+            source.stop()
+            rate = count / taken
+            rows.append((f"chair pull + open, {count:,} envelopes",
+                         f"{taken:.1f} s ({taken / (count / 10_000):.2f} s per 10,000; {rate:,.0f}/s)",
+                         f"{rate / envelope_open:.2f} × bare open"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    width = max(len(row[0]) for row in rows)
+    lines = [f"| {'measure':<{width}} | result | ratio |", f"|{'-' * (width + 2)}|--------|-------|"]
+    lines += [f"| {name:<{width}} | {value} | {ratio} |" for name, value, ratio in rows]
+    table = "\n".join(lines)
+    print(table)
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    (out / ("smoke.md" if smoke else "latest.md")).write_text(table + "\n")
+    if smoke:
+        print("bench smoke: 1 passed, 0 failed")
+
+
+if __name__ == "__main__":
+    main()
