@@ -142,23 +142,20 @@ def main():
                                                        "form_token": token, "pow": str(counter)}))
         idle = relay.status("VmRSS")
         rows.append(("relay resident memory, idle", f"{idle / 1024:.1f} MiB", ""))
-        for connections in [1, 8, 32, 256]:
-            relay.reset_peak()
-            result = wrk(relay.address + "/submit", connections, seconds, form_file)
-            peak = relay.status("VmHWM")
-            rows.append((f"server-sealed form posts, {connections} connections",
-                         f"{result['rate']:,.0f}/s  p50 {result['p50']:.2f} ms  p99 {result['p99']:.2f} ms  peak RSS {peak / 1024:.1f} MiB"
-                         + (f"  NON-2xx {result['non2xx']}" if result['non2xx'] else ""),
-                         f"{result['rate'] / bare_seal:.2f} × bare seal"))
+        def post_series(label, body_file, reference, reference_name):
+            for connections in [1, 8, 32, 256]:
+                relay.reset_peak()
+                result = wrk(relay.address + "/submit", connections, seconds, body_file)
+                peak = relay.status("VmHWM")
+                rows.append((f"{label}, {connections} connections",
+                             f"{result['rate']:,.0f}/s  p50 {result['p50']:.2f} ms  p99 {result['p99']:.2f} ms"
+                             f"  peak RSS {peak / 1024:.1f} MiB"
+                             + (f"  NON-2xx {result['non2xx']}" if result['non2xx'] else ""),
+                             f"{result['rate'] / reference:.2f} × {reference_name}"))
+
+        post_series("server-sealed form posts", form_file, bare_seal, "bare seal")
         healthz = wrk(relay.address + "/healthz", 32, seconds)
-        for connections in [1, 8, 32, 256]:
-            relay.reset_peak()
-            result = wrk(relay.address + "/submit", connections, seconds, sealed_file)
-            peak = relay.status("VmHWM")
-            rows.append((f"browser-sealed posts, {connections} connections",
-                         f"{result['rate']:,.0f}/s  p50 {result['p50']:.2f} ms  p99 {result['p99']:.2f} ms  peak RSS {peak / 1024:.1f} MiB"
-                         + (f"  NON-2xx {result['non2xx']}" if result['non2xx'] else ""),
-                         f"{result['rate'] / healthz['rate']:.2f} × GET /healthz"))
+        post_series("browser-sealed posts", sealed_file, healthz["rate"], "GET /healthz")
         page = wrk(relay.address + "/", 32, seconds)
         rows.append(("GET / (the form), 32 connections", f"{page['rate']:,.0f}/s  p99 {page['p99']:.2f} ms", ""))
         rows.append(("GET /healthz, 32 connections", f"{healthz['rate']:,.0f}/s  p99 {healthz['p99']:.2f} ms", ""))
