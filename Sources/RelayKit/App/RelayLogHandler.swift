@@ -35,15 +35,11 @@ public struct RelayLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let text: String
-        if event.source == "RelayKit" || event.source == "relay" {
-            text = event.message.description
-        } else if let line = Self.allowedLibraryLines.first(where: { event.message.description.hasPrefix($0) }) {
-            _ = line
-            text = event.message.description
-        } else {
-            text = "\(event.source) reported an event at \(event.level) level (details withheld)"
-        }
+        let message = event.message.description
+        let isOurs = event.source == "RelayKit" || event.source == "relay"
+        let text =
+            isOurs || Self.allowedLibraryLines.contains(where: message.hasPrefix)
+            ? message : "\(event.source) reported an event at \(event.level) level (details withheld)"
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         let fields = merged.filter { Self.allowedMetadataKeys.contains($0.key) }.sorted { $0.key < $1.key }
             .map { " \($0.key)=\($0.value)" }.joined()
