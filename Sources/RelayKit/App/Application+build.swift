@@ -101,6 +101,12 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
 
     let notices: NoticePages
 
+    /// Parsed once: building a field name validates it, and this runs on every response.
+    static let fixedHeaders: [(HTTPField.Name, String)] = [
+        ("Referrer-Policy", "no-referrer"), ("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ].compactMap { name, value in HTTPField.Name(name).map { ($0, value) } }
+
     static let contentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -121,20 +127,10 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
             context.logger.error("unexpected error", metadata: ["error.type": "\(type(of: error))"])
             response = .html(notices.problem(catalogue, key: "server", goBack: false), status: .internalServerError)
         }
-        response.headers.setField("Referrer-Policy", "no-referrer")
-        response.headers.setField("X-Content-Type-Options", "nosniff")
-        response.headers.setField("X-Frame-Options", "DENY")
-        response.headers.setField("Cross-Origin-Opener-Policy", "same-origin")
+        for (name, value) in Self.fixedHeaders { response.headers[name] = value }
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[.setCookie] = nil
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
-    }
-}
-
-extension HTTPFields {
-    /// Sets a field whose name is a constant written in this code, so always valid.
-    mutating func setField(_ name: String, _ value: String) {
-        if let fieldName = HTTPField.Name(name) { self[fieldName] = value }
     }
 }

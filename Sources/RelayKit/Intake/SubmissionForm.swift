@@ -99,7 +99,9 @@ struct SubmissionForm: Sendable {
             errors.append(FieldError(field: .message, key: "error.message_empty"))
         }
         for field in Field.allCases {
-            if let value = values[field], value.count > field.maximumLength {
+            // Counting characters walks every grapheme; a value with no more bytes than the
+            // limit cannot have more characters, so most values skip the count.
+            if let value = values[field], value.utf8.count > field.maximumLength, value.count > field.maximumLength {
                 errors.append(
                     FieldError(
                         field: field, key: "error.too_long",
