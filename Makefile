@@ -14,7 +14,7 @@ DEMO := demo
 DEMO_PORT ?= 8080
 VECTORS := Tests/EnvelopeTests/Vectors
 
-.PHONY: help deps test-deps build test lint vectors check-vectors clean demo swift-test live-test fuzz bench bench-smoke
+.PHONY: help deps test-deps build test lint vectors check-vectors clean demo demo-submit swift-test live-test fuzz bench bench-smoke
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD := .build-fuzz
 
@@ -113,8 +113,8 @@ demo: build
 	echo; \
 	echo "Blind Relay demo: a relay on http://127.0.0.1:$(DEMO_PORT)/ sealing to a THROWAWAY key in $(DEMO)/"; \
 	echo; \
-	echo "  1. Open http://127.0.0.1:$(DEMO_PORT)/ and send a message, or:"; \
-	echo "       curl --data-urlencode 'message=Hello from the demo' http://127.0.0.1:$(DEMO_PORT)/submit"; \
+	echo "  1. Open http://127.0.0.1:$(DEMO_PORT)/ and send a message, or, in another terminal:"; \
+	echo "       make demo-submit MESSAGE='Hello from the demo'"; \
 	echo "  2. In another terminal, read it as the chair:"; \
 	echo "       export BLIND_RELAY_IDENTITY=$$PWD/$(DEMO)/identity"; \
 	echo "       export BLIND_RELAY_PASSPHRASE=\$$(cat $$PWD/$(DEMO)/passphrase)   # demo only: never do this with a real key"; \
@@ -125,7 +125,16 @@ demo: build
 	echo "Stop the relay with Ctrl-C. 'rm -rf $(DEMO)' forgets the demo key and messages."; \
 	echo; \
 	BLIND_RELAY_KEYS_DIR=$(DEMO)/keys BLIND_RELAY_DATA_DIR=$(DEMO)/data BLIND_RELAY_PORT=$(DEMO_PORT) \
-	  BLIND_RELAY_GROUP_NAME="Demo Independent Advisory Group" exec $$bin/relay
+	  BLIND_RELAY_MIN_SECONDS_ON_PAGE=0 BLIND_RELAY_GROUP_NAME="Demo Independent Advisory Group" exec $$bin/relay
+
+# Sends MESSAGE to the demo relay as the form does: fetch the page, send its token back.
+MESSAGE ?= Hello from the demo
+demo-submit:
+	@token=$$(curl -s http://127.0.0.1:$(DEMO_PORT)/ | sed -n 's/.*name="form_token" value="\([^"]*\)".*/\1/p' || true); \
+	if [ -z "$$token" ]; then echo "demo-submit: no relay answers on port $(DEMO_PORT); start one with 'make demo'"; exit 1; fi; \
+	curl -s --data-urlencode "form_token=$$token" --data-urlencode "message=$(MESSAGE)" \
+	  http://127.0.0.1:$(DEMO_PORT)/submit | sed -n 's/.*class="receipt">\([^<]*\)<.*/sent: receipt code \1/p' \
+	  | grep . || { echo "demo-submit: the relay did not accept it; is 'make demo' running?"; exit 1; }
 
 # Installs the Debian packages among $(1) that are not installed yet.
 define install_missing
