@@ -45,7 +45,11 @@ struct ExportCommand: ChairSubcommand {
                     hint: "nothing was overwritten; remove it first if it is really out of date")
             }
         } else {
-            guard FileManager.default.createFile(atPath: output, contents: Data(contents)) else {
+            // A public key: readable by the relay's host once copied, so not private.
+            guard
+                FileManager.default.createFile(
+                    atPath: output, contents: Data(contents), attributes: [.posixPermissions: 0o644])
+            else {
                 throw ChairError(
                     "cannot write \(output)", hint: "check that its folder exists and that you may write to it")
             }
