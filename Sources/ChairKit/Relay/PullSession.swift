@@ -86,7 +86,10 @@ struct PullSession {
                 previous = chain
                 expectedSequence = item.sequence + 1
             }
-            guard let last = batch.last else { break }
+            guard let last = batch.last else {
+                prefetched?.cancel()
+                break
+            }
             let newCursor = ChairStore.Cursor(relay: relayAddress, sequence: last.relaySequence, chain: last.chain)
             do {
                 outcome.stored += try store.storeBatch(batch, cursor: newCursor)
