@@ -15,12 +15,8 @@ func recipient(_ number: Int) -> BoxKeyPair {
     BoxKeyPair.derive(seed: SecretBytes(copying: seed("recipient-\(number)")))
 }
 
-func hex(_ bytes: some Sequence<UInt8>) -> String {
-    bytes.map { String($0 >> 4, radix: 16) + String($0 & 0x0F, radix: 16) }.joined()
-}
-
 func secretKeyHex(_ keyPair: BoxKeyPair) -> String {
-    keyPair.secretKey.withUnsafeBytes { hex($0) }
+    keyPair.secretKey.withUnsafeBytes { Hex.encode($0) }
 }
 
 /// A record built field by field, for records no `Submission` would produce.
@@ -91,7 +87,7 @@ let contactRequest = Submission(
         mayLeaveMessage: false, language: "Cymraeg", avoid: "Do not mention the police if someone else answers."))
 
 func successExtras(_ record: SecretBytes, kind: Submission.Kind) -> [(String, String)] {
-    [("record", record.withUnsafeBytes { hex($0) }), ("kind", kind.rawValue)]
+    [("record", record.withUnsafeBytes { Hex.encode($0) }), ("kind", kind.rawValue)]
 }
 
 // Success.

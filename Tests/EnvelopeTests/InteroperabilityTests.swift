@@ -17,9 +17,9 @@ struct InteroperabilityTests {
         let second = BoxKeyPair.generate()
         let submission = Submission(message: "Interop ✓ مرحبا", category: .disability, formLanguage: "en")
         let envelope = try Envelope.seal(submission, to: [first.publicKey, second.publicKey])
-        let expectedRecord = try SubmissionRecord.encode(submission).withUnsafeBytes { hexString($0) }
+        let expectedRecord = try SubmissionRecord.encode(submission).withUnsafeBytes { Hex.encode($0) }
         for recipient in [first, second] {
-            let secretHex = recipient.secretKey.withUnsafeBytes { hexString($0) }
+            let secretHex = recipient.secretKey.withUnsafeBytes { Hex.encode($0) }
             let result = try await runProcess(systemPython, [interopScript, "open", secretHex], input: Data(envelope))
             #expect(result.status == 0, "\(result.standardError)")
             #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == expectedRecord)
@@ -35,7 +35,7 @@ struct InteroperabilityTests {
             contact: ContactRequest(method: .email, details: "me@example.org"))
         let record = try SubmissionRecord.encode(submission).withUnsafeBytes { Data($0) }
         let result = try await runProcess(
-            systemPython, [interopScript, "seal", hexString(first.publicKey), hexString(second.publicKey)],
+            systemPython, [interopScript, "seal", Hex.encode(first.publicKey), Hex.encode(second.publicKey)],
             input: record)
         #expect(result.status == 0, "\(result.standardError)")
         let envelope = Array(result.standardOutput)

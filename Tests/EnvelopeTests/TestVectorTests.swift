@@ -61,14 +61,14 @@ struct TestVector {
         guard let rawExpect = fields["expect"], let expectation = Expectation(rawValue: rawExpect) else {
             throw FormatError(description: "\(name): unknown or missing expect: \(fields["expect"] ?? "")")
         }
-        guard let identityHex = fields["identity"], let secret = hexDecoded(identityHex), secret.count == 32,
+        guard let identityHex = fields["identity"], let secret = Hex.decode(identityHex), secret.count == 32,
             let identity = BoxKeyPair.restore(secretKey: SecretBytes(copying: secret))
         else { throw FormatError(description: "\(name): missing or bad identity") }
         self.name = name
         self.expectation = expectation
         self.identity = identity
         self.armored = fields["armored"] == "yes"
-        self.record = fields["record"].flatMap(hexDecoded)
+        self.record = fields["record"].flatMap { Hex.decode($0) }
         self.kind = fields["kind"]
         self.body = Array(contents[(split + 2)...])
     }
@@ -100,19 +100,6 @@ struct TestVector {
         case .unsupportedRecordVersion: .unsupportedRecordVersion
         }
     }
-}
-
-func hexDecoded(_ text: String) -> [UInt8]? {
-    let digits = Array(text.utf8)
-    guard digits.count % 2 == 0 else { return nil }
-    var bytes: [UInt8] = []
-    for index in stride(from: 0, to: digits.count, by: 2) {
-        guard let byte = UInt8(String(decoding: digits[index..<(index + 2)], as: UTF8.self), radix: 16) else {
-            return nil
-        }
-        bytes.append(byte)
-    }
-    return bytes
 }
 
 @Suite("Test vectors")

@@ -104,8 +104,3 @@ public func runProduct(
         builtProductsDirectory.appendingPathComponent(name).path, arguments, input: input, environment: environment,
         workingDirectory: workingDirectory)
 }
-
-/// The bytes as lower-case hex.
-public func hexString(_ bytes: some Sequence<UInt8>) -> String {
-    bytes.map { String($0 >> 4, radix: 16) + String($0 & 0x0F, radix: 16) }.joined()
-}

@@ -36,7 +36,7 @@ public func buildApplication(
         layout: layout, recipientKeys: recipients.encryptionKeys.map(Base64.encode),
         proofOfWorkBits: configuration.proofOfWorkBits)
     IntakeController(
-        store: GroupCommitter(store: store), recipients: recipients, formPage: formPage, notices: notices,
+        committer: GroupCommitter(store: store), recipients: recipients, formPage: formPage, notices: notices,
         templates: PageTemplates(formPage: formPage, notices: notices),
         tokens: FormTokens(
             minimumSeconds: configuration.minimumSecondsOnPage, proofOfWorkBits: configuration.proofOfWorkBits),
@@ -114,18 +114,21 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        let catalogue = notices.layout.catalogues.catalogue(for: request.uri.queryParameters["lang"].map(String.init))
+        // Only an error page needs the language; most responses never look it up.
+        func catalogue() -> Catalogue {
+            notices.layout.catalogues.catalogue(for: request.uri.queryParameters["lang"].map(String.init))
+        }
         var response: Response
         do {
             response = try await next(request, context)
         } catch let error as any HTTPResponseError where error.status == .notFound {
-            response = .html(notices.problem(catalogue, key: "not_found", goBack: false), status: .notFound)
+            response = .html(notices.problem(catalogue(), key: "not_found", goBack: false), status: .notFound)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         } catch {
             // Never the error's text: it could hold request data.
             context.logger.error("unexpected error", metadata: ["error.type": "\(type(of: error))"])
-            response = .html(notices.problem(catalogue, key: "server", goBack: false), status: .internalServerError)
+            response = .html(notices.problem(catalogue(), key: "server", goBack: false), status: .internalServerError)
         }
         for (name, value) in Self.fixedHeaders { response.headers[name] = value }
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy

@@ -9,7 +9,8 @@ import Sodium
 /// The public side: the form, the intake that seals (or checks browser-sealed envelopes) and
 /// stores, and the health check.
 struct IntakeController: Sendable {
-    let store: GroupCommitter
+    /// Stores envelopes durably, many concurrent ones per transaction.
+    let committer: GroupCommitter
     let recipients: Recipients
     let formPage: FormPage
     let notices: NoticePages
@@ -103,7 +104,7 @@ struct IntakeController: Sendable {
             return again("notice.record_too_long", status: .contentTooLarge)
         }
         do {
-            let stored = try await store.append(envelope)
+            let stored = try await committer.append(envelope)
             return .html(templates.receipt(catalogue, code: ReceiptCode.make(chain: stored.chain), sealedBy: .server))
         } catch EnvelopeStore.AppendError.full {
             return again("notice.full", status: .serviceUnavailable)
@@ -130,16 +131,10 @@ struct IntakeController: Sendable {
             return .html(notices.problem(catalogue, key: "bad_envelope"), status: .badRequest)
         }
         do {
-            let stored = try await store.append(envelope)
+            let stored = try await committer.append(envelope)
             return .html(templates.receipt(catalogue, code: ReceiptCode.make(chain: stored.chain), sealedBy: .browser))
         } catch EnvelopeStore.AppendError.full {
-            return .html(
-                formPage.layout.render(
-                    catalogue, title: catalogue.text("errors.heading"),
-                    body:
-                        "<h1>\(escapeHTML(catalogue.text("errors.heading")))</h1><p>\(escapeHTML(catalogue.text("notice.full")))</p>",
-                    languageLinks: false),
-                status: .serviceUnavailable)
+            return .html(notices.problem(catalogue, key: "full"), status: .serviceUnavailable)
         }
     }
 
