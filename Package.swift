@@ -50,7 +50,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "relay",
-            dependencies: ["RelayKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "RelayKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         // Everything the chair's command does; the executable only calls into it.
         .target(
@@ -74,7 +77,8 @@ let package = Package(
         .executableTarget(name: "envelope-vectors", dependencies: ["Envelope", "Sodium"]),
         // Helpers the test targets share: temporary folders, running a built executable.
         .target(name: "TestSupport", path: "Tests/Support"),
-        .testTarget(name: "SodiumTests", dependencies: ["Sodium"]),
+        .testTarget(name: "SodiumTests", dependencies: ["Sodium", "CSodium"]),
+        .testTarget(name: "FormDecodingTests", dependencies: ["FormDecoding"]),
         // Replays every input in Tests/Fuzz/Regressions through the fuzzed parsers.
         .testTarget(
             name: "FuzzRegressionTests", dependencies: ["Envelope", "Sodium", "FormDecoding"],

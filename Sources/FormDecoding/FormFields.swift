@@ -62,30 +62,43 @@ public struct FormFields: Sendable, Equatable {
 
     /// `+` as space and `%XX` as a byte; a malformed `%` is kept literally and reported.
     private static func percentDecode(_ bytes: Slice<UnsafeRawBufferPointer>) -> (bytes: [UInt8], malformed: Bool) {
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
         var malformed = false
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "+") {
-                output.append(0x20)
-            } else if byte == UInt8(ascii: "%") {
-                if index + 2 < bytes.endIndex, let high = hexValue(bytes[index + 1]),
-                    let low = hexValue(bytes[index + 2])
+        // Runs of plain bytes are copied whole: a browser-sealed envelope is thousands of them.
+        let decoded = [UInt8](unsafeUninitializedCapacity: bytes.count) { output, written in
+            written = 0
+            var index = bytes.startIndex
+            while index < bytes.endIndex {
+                var plainEnd = index
+                while plainEnd < bytes.endIndex, bytes[plainEnd] != UInt8(ascii: "+"),
+                    bytes[plainEnd] != UInt8(ascii: "%")
                 {
-                    output.append(high << 4 | low)
-                    index += 3
+                    plainEnd += 1
+                }
+                if plainEnd > index {
+                    let run = UnsafeRawBufferPointer(rebasing: bytes[index..<plainEnd])
+                    let target = UnsafeMutableBufferPointer(rebasing: output[written..<(written + run.count)])
+                    UnsafeMutableRawBufferPointer(target).copyMemory(from: run)
+                    written += run.count
+                    index = plainEnd
                     continue
                 }
-                malformed = true
-                output.append(byte)
-            } else {
-                output.append(byte)
+                if bytes[index] == UInt8(ascii: "+") {
+                    output[written] = 0x20
+                    index += 1
+                } else if index + 2 < bytes.endIndex, let high = hexValue(bytes[index + 1]),
+                    let low = hexValue(bytes[index + 2])
+                {
+                    output[written] = high << 4 | low
+                    index += 3
+                } else {
+                    malformed = true
+                    output[written] = UInt8(ascii: "%")
+                    index += 1
+                }
+                written += 1
             }
-            index += 1
         }
-        return (output, malformed)
+        return (decoded, malformed)
     }
 
     private static func hexValue(_ digit: UInt8) -> UInt8? {

@@ -191,3 +191,31 @@ struct ChairAPITests {
         #expect(try storedRowCount(fixture) == 2)
     }
 }
+
+@Suite("The page JSON written by hand")
+struct EnvelopePageJSONTests {
+    @Test("JSONDecoder reads it back as the same page, whatever the strings hold")
+    func roundTrips() throws {
+        let awkward = "q\"uote \\ back\u{0}\u{1F}\n\t é ✓ 🙂 /"
+        let pages = [
+            EnvelopePageBody(previousChain: nil, envelopes: [], hasMore: false, storeFull: true),
+            EnvelopePageBody(
+                previousChain: String(repeating: "ab", count: 32),
+                envelopes: (1...3).map {
+                    StoredEnvelopeBody(
+                        sequence: Int64($0) * 1_000_000_007, receivedHour: "2026-11-29T2\($0)",
+                        envelope: Base64.encode((0..<(300 * $0)).map { UInt8(truncatingIfNeeded: $0 * 7) }),
+                        chain: String(repeating: "0f", count: 32))
+                }, hasMore: true, storeFull: false),
+            EnvelopePageBody(
+                previousChain: awkward,
+                envelopes: [
+                    StoredEnvelopeBody(sequence: .max, receivedHour: awkward, envelope: awkward, chain: awkward)
+                ],
+                hasMore: false, storeFull: false),
+        ]
+        for page in pages {
+            #expect(try JSONDecoder().decode(EnvelopePageBody.self, from: Data(page.json)) == page)
+        }
+    }
+}

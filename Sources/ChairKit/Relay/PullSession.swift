@@ -39,16 +39,13 @@ struct PullSession {
         }
         var acceptNextBreak = acceptBreak
         var prefetched: Task<EnvelopePageBody, any Error>?
+        // The acknowledgement of one page runs while the next is opened and stored; the relay
+        // needs them in order, so each waits for the one before it.
+        var acknowledging: Task<Int, any Error>?
         while true {
             let page: EnvelopePageBody
             if let prefetched {
-                do {
-                    page = try await prefetched.value
-                } catch let error as ChairError {
-                    throw error
-                } catch {
-                    throw ChairError("the relay's answer could not be read", hint: "run 'chair pull' again")
-                }
+                page = try await Self.result(of: prefetched)
             } else {
                 page = try await client.fetchPage(after: cursor?.sequence ?? 0, limit: Self.pageSize)
             }
@@ -64,16 +61,16 @@ struct PullSession {
             var previous = cursor?.chain ?? page.previousChain.flatMap(Hex.decode) ?? []
             var expectedSequence = (cursor?.sequence ?? 0) + 1
             var batch: [ChairStore.Incoming] = []
-            for item in page.envelopes {
-                guard let envelope = Base64.decode(item.envelope), let chain = Hex.decode(item.chain),
-                    chain.count == HashChain.length
-                else {
+            let checked = Self.check(page.envelopes, firstPrevious: previous, identity: identity)
+            for (item, checked) in zip(page.envelopes, checked) {
+                guard let checked else {
                     outcome.chainBreak = "envelope \(item.sequence) arrived damaged from the relay"
                     break
                 }
                 if let problem = Self.chainProblem(
-                    item: item, envelope: envelope, chain: chain, previous: previous, expectedSequence: expectedSequence
-                ) {
+                    item: item, linksToPrevious: checked.linksToPrevious && previous.count == HashChain.length,
+                    expectedSequence: expectedSequence)
+                {
                     guard acceptNextBreak else {
                         outcome.chainBreak = problem
                         break
@@ -82,8 +79,8 @@ struct PullSession {
                     printWarning(
                         "accepted a break in the relay's history: \(problem)", hint: "note this in your records")
                 }
-                batch.append(open(item: item, envelope: envelope, chain: chain, outcome: &outcome))
-                previous = chain
+                batch.append(incoming(item: item, checked: checked, outcome: &outcome))
+                previous = checked.chain
                 expectedSequence = item.sequence + 1
             }
             guard let last = batch.last else {
@@ -97,23 +94,85 @@ struct PullSession {
                 throw ChairError(
                     "could not save the pulled messages: \(error)",
                     hint:
-                        "nothing was acknowledged, so the relay still holds them; free some disk space and run 'chair pull' again"
+                        "these were not acknowledged, so the relay still holds them; free some disk space and run 'chair pull' again"
                 )
             }
             cursor = newCursor
-            outcome.deletedOnRelay += try await client.acknowledge(through: last.relaySequence, chain: last.chain)
+            if let acknowledging { outcome.deletedOnRelay += try await Self.result(of: acknowledging) }
+            let client = client
+            acknowledging = Task { try await client.acknowledge(through: last.relaySequence, chain: last.chain) }
             if outcome.chainBreak != nil || !page.hasMore {
                 prefetched?.cancel()
                 break
             }
         }
+        if let acknowledging { outcome.deletedOnRelay += try await Self.result(of: acknowledging) }
         return outcome
     }
 
-    /// Why `item` does not follow on from `previous`, or nil when it does.
-    static func chainProblem(
-        item: StoredEnvelopeBody, envelope: [UInt8], chain: [UInt8], previous: [UInt8], expectedSequence: Int64
-    ) -> String? {
+    /// What a request run in the background returned, or the chair's error for it.
+    private static func result<Value>(of request: Task<Value, any Error>) async throws(ChairError) -> Value {
+        do {
+            return try await request.value
+        } catch let error as ChairError {
+            throw error
+        } catch {
+            throw ChairError("the relay's answer could not be read", hint: "run 'chair pull' again")
+        }
+    }
+
+    /// One envelope of a page: decoded, its chain link computed, and opened.
+    struct CheckedEnvelope: Sendable {
+        let envelope: [UInt8]
+        let chain: [UInt8]
+        /// Whether `chain` follows from the chain value the relay sent just before it.
+        let linksToPrevious: Bool
+        let opened: Result<SecretBytes, EnvelopeError>
+    }
+
+    /// Decodes, links and opens every envelope of a page, on all cores; nil for one that arrived
+    /// damaged. Opening is most of a pull's work, and no envelope's checks need another's
+    /// outcome: each link needs only the chain value sent before it, which the caller then
+    /// confirms in order (`firstPrevious` is the chain value before the page).
+    static func check(_ items: [StoredEnvelopeBody], firstPrevious: [UInt8], identity: ChairIdentity)
+        -> [CheckedEnvelope?]
+    {
+        let chains = items.map { item in Hex.decode(item.chain).flatMap { $0.count == HashChain.length ? $0 : nil } }
+        var checked = [CheckedEnvelope?](repeating: nil, count: items.count)
+        checked.withUnsafeMutableBufferPointer { buffer in
+            let checked = DisjointSlots(buffer: buffer)
+            DispatchQueue.concurrentPerform(iterations: items.count) { index in
+                let item = items[index]
+                guard let chain = chains[index], let envelope = Base64.decode(item.envelope),
+                    item.receivedHour.utf8.count == receivedHourLength
+                else { return }
+                let previous = index == 0 ? firstPrevious : chains[index - 1] ?? []
+                let linksToPrevious =
+                    previous.count == HashChain.length
+                    && HashChain.link(
+                        previous: previous, sequence: item.sequence, receivedHour: item.receivedHour, envelope: envelope
+                    )
+                        == chain
+                let opened = Result { () throws(EnvelopeError) in
+                    try Envelope.openRecord(envelope, with: identity.encryption)
+                }
+                checked.buffer[index] = CheckedEnvelope(
+                    envelope: envelope, chain: chain, linksToPrevious: linksToPrevious, opened: opened)
+            }
+        }
+        return checked
+    }
+
+    /// A buffer that concurrent iterations write into, each only at its own index.
+    private struct DisjointSlots<Element>: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<Element>
+    }
+
+    /// "YYYY-MM-DDTHH", as the relay stores it; anything else arrived damaged.
+    static let receivedHourLength = 13
+
+    /// Why `item` does not follow on from the envelope before it, or nil when it does.
+    static func chainProblem(item: StoredEnvelopeBody, linksToPrevious: Bool, expectedSequence: Int64) -> String? {
         if item.sequence != expectedSequence {
             let missing =
                 item.sequence > expectedSequence
@@ -121,30 +180,27 @@ struct PullSession {
                 : "envelope \(item.sequence) came out of order"
             return "\(missing) on the relay"
         }
-        guard previous.count == HashChain.length,
-            HashChain.link(
-                previous: previous, sequence: item.sequence, receivedHour: item.receivedHour, envelope: envelope)
-                == chain
-        else {
+        guard linksToPrevious else {
             return
                 "envelope \(item.sequence) does not match the relay's history: it, or one before it, was altered or swapped"
         }
         return nil
     }
 
-    private func open(
-        item: StoredEnvelopeBody, envelope: [UInt8], chain: [UInt8], outcome: inout Outcome
-    ) -> ChairStore.Incoming {
-        do {
-            let record = try Envelope.openRecord(envelope, with: identity.encryption)
+    private func incoming(item: StoredEnvelopeBody, checked: CheckedEnvelope, outcome: inout Outcome)
+        -> ChairStore.Incoming
+    {
+        switch checked.opened {
+        case .success(let record):
             if (try? SubmissionRecord.decode(record))?.kind == .contactRequest { outcome.contactRequests += 1 }
             return .init(
-                relaySequence: item.sequence, receivedHour: item.receivedHour, chain: chain, content: .record(record))
-        } catch {
+                relaySequence: item.sequence, receivedHour: item.receivedHour, chain: checked.chain,
+                content: .record(record))
+        case .failure(let error):
             outcome.unreadable += 1
             return .init(
-                relaySequence: item.sequence, receivedHour: item.receivedHour, chain: chain,
-                content: .unreadable(envelope: envelope, problem: error.description))
+                relaySequence: item.sequence, receivedHour: item.receivedHour, chain: checked.chain,
+                content: .unreadable(envelope: checked.envelope, problem: error.description))
         }
     }
 }

@@ -156,6 +156,12 @@ final class ChairStore {
     func storeBatch(_ batch: [Incoming], cursor: Cursor) throws -> Int {
         try database.write { db in
             var added = 0
+            // Compiled once per connection, not once per envelope.
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO message (relay_sequence, received_hour, chain, content_kind, sealed)
+                    VALUES (?, ?, ?, ?, ?) ON CONFLICT (relay_sequence) DO NOTHING
+                    """)
             for item in batch {
                 let (kind, plaintext): (String, SecretBytes) =
                     switch item.content {
@@ -169,11 +175,7 @@ final class ChairStore {
                     + AEAD.seal(
                         plaintext, additionalData: Self.additionalData(sequence: item.relaySequence, kind: kind),
                         nonce: nonce, key: storeKey)
-                try db.execute(
-                    sql: """
-                        INSERT INTO message (relay_sequence, received_hour, chain, content_kind, sealed)
-                        VALUES (?, ?, ?, ?, ?) ON CONFLICT (relay_sequence) DO NOTHING
-                        """,
+                try insert.execute(
                     arguments: [item.relaySequence, item.receivedHour, Data(item.chain), kind, Data(sealed)])
                 added += db.changesCount
             }

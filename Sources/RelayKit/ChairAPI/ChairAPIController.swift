@@ -38,7 +38,7 @@ struct ChairAPIController: Sendable {
                     chain: Hex.encode($0.chain))
             },
             hasMore: page.hasMore, storeFull: try await store.isFull())
-        return try Self.json(body)
+        return Self.json(bytes: body.json)
     }
 
     func acknowledge(_ request: Request) async throws -> Response {
@@ -79,18 +79,17 @@ struct ChairAPIController: Sendable {
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try JSONEncoder().encode(value)
+        json(bytes: Array(try JSONEncoder().encode(value)), status: status)
+    }
+
+    static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[.cacheControl] = "no-store"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     static func json(_ value: [String: String], status: HTTPResponse.Status) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        headers[.cacheControl] = "no-store"
-        let data = (try? JSONEncoder().encode(value)) ?? Data("{}".utf8)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        json(bytes: Array((try? JSONEncoder().encode(value)) ?? Data("{}".utf8)), status: status)
     }
 }

@@ -47,6 +47,9 @@ public final class EnvelopeStore: Sendable {
         configuration.prepareDatabase { db in
             // Deleted envelopes are overwritten, not left in free pages of the file.
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            // An envelope (4 KiB and more) then fits in its row's page instead of spilling into
+            // overflow pages: half the pages written per submission. Only a new file takes it.
+            try db.execute(sql: "PRAGMA page_size = 16384")
         }
         writer = try DatabasePool(path: path, configuration: configuration)
         // GRDB sets synchronous=NORMAL when it enables WAL, after prepareDatabase has run; an
@@ -106,23 +109,24 @@ public final class EnvelopeStore: Sendable {
             }
             var stored: [StoredEnvelope] = []
             stored.reserveCapacity(envelopes.count)
+            // Compiled once per connection, not once per submission.
+            let insert = try db.cachedStatement(
+                sql: "INSERT INTO envelope (sequence, received_hour, envelope, chain) VALUES (?, ?, ?, ?)")
             for envelope in envelopes {
                 let next = state.headSequence + 1
                 let chain = HashChain.link(
                     previous: state.headChain, sequence: next, receivedHour: hour, envelope: envelope)
-                try db.execute(
-                    sql: "INSERT INTO envelope (sequence, received_hour, envelope, chain) VALUES (?, ?, ?, ?)",
-                    arguments: [next, hour, Data(envelope), Data(chain)])
+                try insert.execute(arguments: [next, hour, Data(envelope), Data(chain)])
                 state = State(
                     headSequence: next, headChain: chain, count: state.count + 1, bytes: state.bytes + envelope.count)
                 stored.append(StoredEnvelope(sequence: next, receivedHour: hour, envelope: envelope, chain: chain))
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE store_state SET head_sequence = ?, head_chain = ?, stored_count = ?, stored_bytes = ?
                     WHERE id = 1
-                    """,
-                arguments: [state.headSequence, Data(state.headChain), state.count, state.bytes])
+                    """
+            ).execute(arguments: [state.headSequence, Data(state.headChain), state.count, state.bytes])
             return stored
         }
     }
@@ -197,7 +201,7 @@ public final class EnvelopeStore: Sendable {
     }
 
     private static func fetchState(_ db: Database) throws -> State {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM store_state WHERE id = 1") else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM store_state WHERE id = 1")) else {
             throw DatabaseError(message: "the store_state row is missing")
         }
         return State(
