@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-extras", exact: "1.35.2"),
     ],
@@ -25,6 +26,8 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
+        // glibc's malloc.h, for handing memory back after a surge (RelayKit's MemoryTrimmer).
+        .systemLibrary(name: "CMalloc"),
         // A small safe Swift layer over the libsodium calls we use.
         .target(name: "Sodium", dependencies: ["CSodium"]),
         // The envelope format v1 (docs/FORMAT.md): pure, bytes in and bytes out.
@@ -37,7 +40,7 @@ let package = Package(
         .target(
             name: "RelayKit",
             dependencies: [
-                "Envelope", "Sodium", "RelayProtocol", "FormDecoding",
+                "Envelope", "Sodium", "RelayProtocol", "FormDecoding", "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -45,6 +48,7 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Resources/Catalogues"), .copy("Resources/Assets")]
         ),

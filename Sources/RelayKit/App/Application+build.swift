@@ -29,8 +29,9 @@ public func buildApplication(
             intakeBurst: Double(configuration.intakeBurst),
             intakePerMinute: Double(configuration.intakeSubmissionsPerMinute)))
 
+    let memoryTrimmer = MemoryTrimmer()
     let router = Router(context: RelayRequestContext.self)
-    router.add(middleware: ResponseHeadersMiddleware(notices: notices))
+    router.add(middleware: ResponseHeadersMiddleware(notices: notices, memoryTrimmer: memoryTrimmer))
     assets.addRoutes(to: router)
     let formPage = FormPage(
         layout: layout, recipientKeys: recipients.encryptionKeys.map(Base64.encode),
@@ -67,7 +68,7 @@ public func buildApplication(
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: nil,
             availableConnectionsDelegate: MaximumAvailableConnections(configuration.maximumConnections)),
-        logger: logger)
+        services: [memoryTrimmer], logger: logger)
 }
 
 /// Opens the SQLite store in the data folder, creating the folder (mode 0700) if needed.
@@ -100,6 +101,7 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
     typealias Context = RelayRequestContext
 
     let notices: NoticePages
+    let memoryTrimmer: MemoryTrimmer
 
     /// Parsed once: building a field name validates it, and this runs on every response.
     static let fixedHeaders: [(HTTPField.Name, String)] = [
@@ -130,6 +132,7 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
             context.logger.error("unexpected error", metadata: ["error.type": "\(type(of: error))"])
             response = .html(notices.problem(catalogue(), key: "server", goBack: false), status: .internalServerError)
         }
+        memoryTrimmer.noteRequest()
         for (name, value) in Self.fixedHeaders { response.headers[name] = value }
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[.setCookie] = nil

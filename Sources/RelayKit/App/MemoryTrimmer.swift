@@ -1,0 +1,50 @@
+import CMalloc
+import ServiceLifecycle
+import Synchronization
+
+/// Hands the memory a surge needed back to the system once the relay is quiet again.
+///
+/// glibc keeps freed memory in its arenas for reuse, so after a surge of submissions the relay
+/// would stay at its peak size for good. Trimming while busy would only make it ask again, so
+/// the trimmer waits for one whole interval without a single request first.
+final class MemoryTrimmer: Service, Sendable {
+    private let interval: Duration
+    private let requests = Atomic<Int>(0)
+    private let state = Mutex<(countAtLastLook: Int, trimmedSince: Bool)>((0, true))
+
+    init(interval: Duration = .milliseconds(500)) {
+        self.interval = interval
+    }
+
+    /// Counts a request: one relaxed atomic add, cheap enough for every response.
+    func noteRequest() {
+        requests.add(1, ordering: .relaxed)
+    }
+
+    /// Trims when requests came since the last trim but none since the last look.
+    /// - Returns: whether it trimmed.
+    @discardableResult
+    func look() -> Bool {
+        let count = requests.load(ordering: .relaxed)
+        return state.withLock { state in
+            if count != state.countAtLastLook {
+                state = (count, false)
+                return false
+            }
+            guard !state.trimmedSince else { return false }
+            malloc_trim(0)
+            state.trimmedSince = true
+            return true
+        }
+    }
+
+    func run() async throws {
+        // Ends with the relay: graceful shutdown cancels the sleep.
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: self.interval)
+                self.look()
+            }
+        }
+    }
+}

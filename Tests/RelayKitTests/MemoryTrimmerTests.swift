@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+@testable import RelayKit
+
+@Suite("Handing memory back after a surge")
+struct MemoryTrimmerTests {
+    @Test("trims once after requests stop, never while they come, and not again until more came")
+    func trimsOnlyWhenQuiet() {
+        let trimmer = MemoryTrimmer()
+        #expect(!trimmer.look(), "nothing happened yet")
+        trimmer.noteRequest()
+        #expect(!trimmer.look(), "requests came since the last look: busy")
+        trimmer.noteRequest()
+        #expect(!trimmer.look(), "still busy")
+        #expect(trimmer.look(), "a quiet interval after requests: trim")
+        #expect(!trimmer.look(), "already trimmed")
+        trimmer.noteRequest()
+        #expect(!trimmer.look())
+        #expect(trimmer.look(), "quiet again after more requests: trim again")
+    }
+
+    /// The relay's resident size after a surge of allocations drops once the trimmer runs.
+    @Test("a trim returns freed heap memory to the system")
+    func trimShrinksResidentMemory() throws {
+        func residentKiB() -> Int {
+            let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+            return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+        }
+        let trimmer = MemoryTrimmer()
+        // Many small blocks, touched, then freed: glibc keeps them in its arenas.
+        var blocks: [UnsafeMutableRawPointer] = []
+        for _ in 0..<40_000 {
+            guard let block = malloc(1_000) else { break }
+            memset(block, 1, 1_000)
+            blocks.append(block)
+        }
+        for block in blocks.dropLast() { free(block) }
+        let before = residentKiB()
+        trimmer.noteRequest()
+        trimmer.look()
+        #expect(trimmer.look())
+        let after = residentKiB()
+        blocks.last.map { free($0) }
+        #expect(before - after > 20_000, "resident KiB before \(before), after \(after)")
+    }
+}
