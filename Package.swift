@@ -75,6 +75,8 @@ let package = Package(
             dependencies: [
                 "Envelope", "Sodium", "RelayKit", "RelayProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // Regenerates Tests/EnvelopeTests/Vectors with fixed randomness (`make vectors`).

@@ -113,6 +113,42 @@ struct EndToEndTests {
         for index in 1...4 { #expect(list.output.contains("note \(index)")) }
     }
 
+    /// Pages are fetched ahead and acknowledged in the background: across several of them,
+    /// every envelope is stored once, and a break on a later page keeps all before it.
+    @Test("a pull across several pages stores each envelope once, and stops at a break on a later page")
+    func pullAcrossPages() async throws {
+        let setup = try await LiveSetup()
+        let filled = try await runProduct(
+            "relay-bench",
+            [
+                "fill", "--data-dir", setup.relay.dataDirectory.path, "--count", "2500", "--key",
+                setup.folder.url.appendingPathComponent("relay/keys/chair.pub").path,
+            ])
+        #expect(filled.status == 0, "\(filled.standardError)")
+        // A gap on the third page of 1,000.
+        try await DatabaseQueue(path: setup.relayDatabase).write {
+            try $0.execute(sql: "DELETE FROM envelope WHERE sequence = 2200")
+        }
+        let pulled = try await setup.pull()
+        #expect(pulled.status == 1)
+        #expect(pulled.standardError.contains("pulled 2199 new messages"), "\(pulled.standardError)")
+        #expect(pulled.standardError.contains("envelopes 2200 to 2200 are missing"))
+        let remaining = try await DatabaseQueue(path: setup.relayDatabase).read {
+            try Int64.fetchAll($0, sql: "SELECT sequence FROM envelope ORDER BY sequence")
+        }
+        #expect(remaining == Array(2201...2500), "everything stored was acknowledged, nothing after the break")
+        let accepted = try await setup.chair(["pull", "--relay", setup.relay.address, "--accept-break"])
+        #expect(accepted.standardError.contains("pulled 300 new messages"), "\(accepted.standardError)")
+        let again = try await setup.pull()
+        #expect(again.standardError.contains("pulled 0 new messages"))
+        #expect(
+            try await DatabaseQueue(path: setup.relayDatabase).read {
+                try Int.fetchOne($0, sql: "SELECT count(*) FROM envelope")
+            } == 0)
+        let list = try await setup.chair(["list"])
+        #expect(list.output.split(separator: "\n").count == 2499 + 1, "a header line and one line per message")
+    }
+
     @Test("a row deleted directly from the relay's SQLite file is flagged, and nothing after it is lost")
     func deletedRowIsFlagged() async throws {
         let setup = try await LiveSetup()

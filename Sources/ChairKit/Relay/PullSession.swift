@@ -11,7 +11,7 @@ struct PullSession {
     let relayAddress: String
     let acceptBreak: Bool
 
-    static let pageSize = 500
+    static let pageSize = 1_000
 
     /// What a pull did, for the summary line.
     struct Outcome {

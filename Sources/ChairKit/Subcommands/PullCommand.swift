@@ -24,6 +24,9 @@ struct PullCommand: AsyncChairSubcommand {
     @Flag(help: "Accept one break in the relay's history after you have looked into it, and carry on.")
     var acceptBreak = false
 
+    @Flag(help: "Also say how long the pull took, not counting unlocking your identity.")
+    var timing = false
+
     func execute() async throws(ChairError) {
         let identity = try options.unlock()
         let client = try RelayClient(address: relay, signer: identity.signing)
@@ -31,10 +34,17 @@ struct PullCommand: AsyncChairSubcommand {
             client: client, store: try store.open(identityPath: options.identityPath, identity: identity),
             identity: identity,
             relayAddress: relay, acceptBreak: acceptBreak)
+        let clock = ContinuousClock()
+        let started = clock.now
         let outcome = try await session.run()
+        let taken = clock.now - started
         let noun = outcome.stored == 1 ? "message" : "messages"
         var summary = "chair: pulled \(outcome.stored) new \(noun)"
         if outcome.contactRequests > 0 { summary += ", \(outcome.contactRequests) asking to be contacted" }
+        if timing {
+            let seconds = Double(taken.components.seconds) + Double(taken.components.attoseconds) / 1e18
+            summary += " in \((seconds * 1000).rounded() / 1000) seconds"
+        }
         printStatus(summary)
         if outcome.unreadable > 0 {
             printWarning(

@@ -5,15 +5,25 @@ import ArgumentParser
 import CSodium
 import Envelope
 import Foundation
+import NIOCore
+import NIOPosix
 import RelayKit
 import RelayProtocol
 import Sodium
 
 @main
+enum RelayBenchMain {
+    static func main() async {
+        // As in the relay, so that the HTTP floor is measured on the same footing.
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        await RelayBench.main(nil)
+    }
+}
+
 struct RelayBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relay-bench", abstract: "Measure the crypto and storage limits, or fill a relay store.",
-        subcommands: [Limits.self, Fill.self, Sample.self])
+        subcommands: [Limits.self, Fill.self, Sample.self, HTTPFloor.self])
 }
 
 /// Runs `body` repeatedly for about `duration` seconds and returns operations per second.
