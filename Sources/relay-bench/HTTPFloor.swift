@@ -23,7 +23,8 @@ struct HTTPFloor: AsyncParsableCommand {
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in
-                FileHandle.standardOutput.write(Data("listening on 127.0.0.1:\(channel.localAddress?.port ?? 0)\n".utf8))
+                FileHandle.standardOutput.write(
+                    Data("listening on 127.0.0.1:\(channel.localAddress?.port ?? 0)\n".utf8))
             })
         try await app.runService()
     }
