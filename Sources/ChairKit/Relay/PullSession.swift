@@ -58,18 +58,17 @@ struct PullSession {
                 let client = client
                 prefetched = Task { try await client.fetchPage(after: last.sequence, limit: Self.pageSize) }
             }
-            var previous = cursor?.chain ?? page.previousChain.flatMap(Hex.decode) ?? []
+            let chainBeforePage = cursor?.chain ?? page.previousChain.flatMap(Hex.decode) ?? []
             var expectedSequence = (cursor?.sequence ?? 0) + 1
             var batch: [ChairStore.Incoming] = []
-            let checked = Self.check(page.envelopes, firstPrevious: previous, identity: identity)
+            let checked = Self.check(page.envelopes, chainBeforePage: chainBeforePage, identity: identity)
             for (item, checked) in zip(page.envelopes, checked) {
                 guard let checked else {
                     outcome.chainBreak = "envelope \(item.sequence) arrived damaged from the relay"
                     break
                 }
                 if let problem = Self.chainProblem(
-                    item: item, linksToPrevious: checked.linksToPrevious && previous.count == HashChain.length,
-                    expectedSequence: expectedSequence)
+                    item: item, linksToPrevious: checked.linksToPrevious, expectedSequence: expectedSequence)
                 {
                     guard acceptNextBreak else {
                         outcome.chainBreak = problem
@@ -80,7 +79,6 @@ struct PullSession {
                         "accepted a break in the relay's history: \(problem)", hint: "note this in your records")
                 }
                 batch.append(incoming(item: item, checked: checked, outcome: &outcome))
-                previous = checked.chain
                 expectedSequence = item.sequence + 1
             }
             guard let last = batch.last else {
@@ -133,8 +131,8 @@ struct PullSession {
     /// Decodes, links and opens every envelope of a page, on all cores; nil for one that arrived
     /// damaged. Opening is most of a pull's work, and no envelope's checks need another's
     /// outcome: each link needs only the chain value sent before it, which the caller then
-    /// confirms in order (`firstPrevious` is the chain value before the page).
-    static func check(_ items: [StoredEnvelopeBody], firstPrevious: [UInt8], identity: ChairIdentity)
+    /// confirms in order.
+    static func check(_ items: [StoredEnvelopeBody], chainBeforePage: [UInt8], identity: ChairIdentity)
         -> [CheckedEnvelope?]
     {
         let chains = items.map { item in Hex.decode(item.chain).flatMap { $0.count == HashChain.length ? $0 : nil } }
@@ -146,7 +144,7 @@ struct PullSession {
                 guard let chain = chains[index], let envelope = Base64.decode(item.envelope),
                     item.receivedHour.utf8.count == receivedHourLength
                 else { return }
-                let previous = index == 0 ? firstPrevious : chains[index - 1] ?? []
+                let previous = index == 0 ? chainBeforePage : chains[index - 1] ?? []
                 let linksToPrevious =
                     previous.count == HashChain.length
                     && HashChain.link(

@@ -10,7 +10,7 @@ import Synchronization
 final class MemoryTrimmer: Service, Sendable {
     private let interval: Duration
     private let requests = Atomic<Int>(0)
-    private let state = Mutex<(countAtLastLook: Int, trimmedSince: Bool)>((0, true))
+    private let state = Mutex<(countAtLastLook: Int, trimmedSinceLastRequest: Bool)>((0, true))
 
     init(interval: Duration = .milliseconds(500)) {
         self.interval = interval
@@ -31,9 +31,9 @@ final class MemoryTrimmer: Service, Sendable {
                 state = (count, false)
                 return false
             }
-            guard !state.trimmedSince else { return false }
+            guard !state.trimmedSinceLastRequest else { return false }
             malloc_trim(0)
-            state.trimmedSince = true
+            state.trimmedSinceLastRequest = true
             return true
         }
     }
