@@ -64,7 +64,7 @@ struct IntakeController: Sendable {
         let fields = body.withUnsafeReadableBytes { FormFields(decoding: $0) }
         // The raw body may hold the person's words; wipe our copy now it has been read.
         _ = body.withUnsafeMutableReadableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
-        if let language = fields["form_language"], catalogues.all.contains(where: { $0.code == language }) {
+        if let language = fields["form_language"], catalogues.codes.contains(language) {
             catalogue = catalogues.catalogue(for: language)
         }
         if let envelope = fields["envelope"] {
@@ -75,7 +75,7 @@ struct IntakeController: Sendable {
 
     /// The form as typed (JavaScript off): check it, seal it here, store it.
     private func sealAndStore(_ fields: FormFields, catalogue: Catalogue) async throws -> Response {
-        let form = SubmissionForm(fields: fields, offeredLanguages: Set(catalogues.all.map(\.code)))
+        let form = SubmissionForm(fields: fields, offeredLanguages: catalogues.codes)
         func again(_ noticeKey: String?, status: HTTPResponse.Status) -> Response {
             .html(
                 formPage.render(

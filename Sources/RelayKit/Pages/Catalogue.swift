@@ -25,6 +25,13 @@ struct Catalogue: Sendable {
 /// Every available language, English first.
 struct Catalogues: Sendable {
     let all: [Catalogue]
+    /// The languages offered, for checking a submitted one without walking `all` each time.
+    let codes: Set<String>
+
+    init(all: [Catalogue]) {
+        self.all = all
+        codes = Set(all.map(\.code))
+    }
 
     /// The catalogue for `code`, or English for anything else.
     func catalogue(for code: String?) -> Catalogue {

@@ -164,18 +164,26 @@ struct FormPage: Sendable {
     private func textArea(
         _ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue, rows: Int, hint: Bool
     ) -> String {
-        group(
-            field, form,
-            """
-            <label for="\(field.rawValue)">\(escapeHTML(label(field, catalogue)))</label>
-            \(hintLine(field, catalogue, hint))
-            \(errorLine(field, form, catalogue))
-            <textarea id="\(field.rawValue)" name="\(field.rawValue)" rows="\(rows)"\(describedBy(field, hint: hint, form))>\(escapeHTML(form.values[field] ?? ""))</textarea>
-            """)
+        labelled(
+            field, form, catalogue, hint: hint,
+            control: """
+                <textarea id="\(field.rawValue)" name="\(field.rawValue)" rows="\(rows)"\(describedBy(field, hint: hint, form))>\(escapeHTML(form.values[field] ?? ""))</textarea>
+                """)
     }
 
     private func textInput(
         _ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue, hint: Bool = false
+    ) -> String {
+        labelled(
+            field, form, catalogue, hint: hint,
+            control: """
+                <input type="text" id="\(field.rawValue)" name="\(field.rawValue)" value="\(escapeHTML(form.values[field] ?? ""))"\(describedBy(field, hint: hint, form))>
+                """)
+    }
+
+    /// A text field's group: its label, hint and error above the control itself.
+    private func labelled(
+        _ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue, hint: Bool, control: String
     ) -> String {
         group(
             field, form,
@@ -183,7 +191,7 @@ struct FormPage: Sendable {
             <label for="\(field.rawValue)">\(escapeHTML(label(field, catalogue)))</label>
             \(hintLine(field, catalogue, hint))
             \(errorLine(field, form, catalogue))
-            <input type="text" id="\(field.rawValue)" name="\(field.rawValue)" value="\(escapeHTML(form.values[field] ?? ""))"\(describedBy(field, hint: hint, form))>
+            \(control)
             """)
     }
 
