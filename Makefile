@@ -23,7 +23,7 @@ help:
 	@echo "make test   - install what the tests need and run every test"
 	@echo "make vectors - regenerate the envelope test vectors (docs/FORMAT.md section 9)"
 	@echo "make bench  - measure the relay and the chair against the machine's limits"
-	@echo "make fuzz   - run libFuzzer on the envelope parser and the form decoder"
+	@echo "make fuzz   - run libFuzzer on the envelope parser, the form decoder and the API's numbers"
 
 deps:
 	@$(call install_missing,$(BUILD_PACKAGES) $(RUN_PACKAGES))
@@ -78,16 +78,18 @@ bench-smoke:
 clean:
 	rm -rf .build $(FUZZ_BUILD)
 
-# libFuzzer on the envelope parser and the form decoder, FUZZ_SECONDS each. A crash is copied
+# libFuzzer on the envelope parser, the form decoder and the chair API's numbers, FUZZ_SECONDS each. A crash is copied
 # into Tests/Fuzz/Regressions/, which `make test` replays (FuzzRegressionTests).
 fuzz: deps
 	swift build --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address --target Envelope
 	swift build --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address --target FormDecoding
+	swift build --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address --target RelayProtocol
 	@set -e; out=$(FUZZ_BUILD)/debug; \
-	for target in envelope form; do \
+	for target in envelope form api; do \
 	  case $$target in \
 	    envelope) objects="$$out/Envelope.build/*.o $$out/Sodium.build/*.o"; source=EnvelopeFuzzer;; \
 	    form) objects="$$out/FormDecoding.build/*.o"; source=FormFuzzer;; \
+	    api) objects="$$out/RelayProtocol.build/*.o $$out/Sodium.build/*.o"; source=APIFuzzer;; \
 	  esac; \
 	  swiftc -sanitize=fuzzer,address -parse-as-library Tests/Fuzz/$$source.swift -I $$out/Modules \
 	    -Xcc -fmodule-map-file=Sources/CSodium/module.modulemap $$objects -lsodium -o $(FUZZ_BUILD)/fuzz-$$target; \

@@ -40,10 +40,16 @@ public enum Envelope {
         header.append(UInt8(recipients.count))
         header.append(sizeClass.rawValue)
         for (index, publicKey) in recipients.enumerated() {
-            if let ephemeralSeeds {
-                header += SealedBox.sealDeterministically(fileKey, to: publicKey, ephemeralSeed: ephemeralSeeds[index])
-            } else {
-                header += SealedBox.seal(fileKey, to: publicKey)
+            // A refused key ends the sealing: no envelope, so no receipt, for what nobody could open.
+            do {
+                if let ephemeralSeeds {
+                    header += try SealedBox.sealDeterministically(
+                        fileKey, to: publicKey, ephemeralSeed: ephemeralSeeds[index])
+                } else {
+                    header += try SealedBox.seal(fileKey, to: publicKey)
+                }
+            } catch {
+                throw .unusablePublicKey
             }
         }
         let (key, nonce) = derivePayloadKey(fileKey: fileKey, header: header)

@@ -56,6 +56,8 @@ public enum SealingError: Error, Equatable, Sendable {
     case recipientCount(Int)
     /// A recipient public key is not 32 bytes.
     case invalidPublicKey
+    /// A recipient public key is a low-order point, which libsodium refuses to seal to.
+    case unusablePublicKey
 }
 
 extension SealingError: CustomStringConvertible {
@@ -69,6 +71,8 @@ extension SealingError: CustomStringConvertible {
         case .recipientCount(let count):
             "an envelope needs 1 to \(EnvelopeFormat.recipientRange.upperBound) recipients, not \(count)"
         case .invalidPublicKey: "a recipient public key is not 32 bytes long"
+        case .unusablePublicKey:
+            "a recipient public key is unusable (a low-order point): nobody could open what is sealed to it"
         }
     }
 }

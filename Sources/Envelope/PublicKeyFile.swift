@@ -24,6 +24,8 @@ public struct PublicKeyFile: Sendable, Equatable {
         case badKey(String)
         /// The name is empty, too long or holds control characters.
         case badName
+        /// A key is a low-order point: anyone could open what is sealed to it (which key).
+        case unusableKey(String)
         /// The fingerprint line does not match the keys.
         case fingerprintMismatch
         /// Lines follow the fingerprint.
@@ -35,6 +37,8 @@ public struct PublicKeyFile: Sendable, Equatable {
             case .unexpectedLine(let expected, let number): "line \(number) should be \(expected)"
             case .badKey(let which): "the \(which) is not 32 bytes of base64"
             case .badName: "the name must be 1 to 100 characters with no control characters"
+            case .unusableKey(let which):
+                "the \(which) is not a usable key (a low-order point, such as all zeros): anyone could read what is sealed to it"
             case .fingerprintMismatch: "the fingerprint does not match the keys"
             case .extraLines: "there is text after the fingerprint line"
             }
@@ -46,6 +50,8 @@ public struct PublicKeyFile: Sendable, Equatable {
         guard Self.isValidName(name) else { throw .badName }
         guard encryptionKey.count == 32 else { throw .badKey("encryption key") }
         guard signingKey.count == 32 else { throw .badKey("signing key") }
+        guard BoxKeyPair.isUsablePublicKey(encryptionKey) else { throw .unusableKey("encryption key") }
+        guard SigningKeyPair.isUsablePublicKey(signingKey) else { throw .unusableKey("signing key") }
         self.name = name
         self.encryptionKey = encryptionKey
         self.signingKey = signingKey

@@ -18,9 +18,11 @@ public enum AEAD {
         var output = [UInt8](repeating: 0, count: plaintext.count + tagLength)
         plaintext.withPointer { plain in
             key.withPointer { keyBytes in
-                _ = crypto_aead_xchacha20poly1305_ietf_encrypt(
-                    &output, nil, plain, UInt64(plaintext.count), additionalData,
-                    UInt64(additionalData.count), nil, nonce, keyBytes)
+                Sodium.requireSuccess(
+                    crypto_aead_xchacha20poly1305_ietf_encrypt(
+                        &output, nil, plain, UInt64(plaintext.count), additionalData,
+                        UInt64(additionalData.count), nil, nonce, keyBytes),
+                    "crypto_aead_xchacha20poly1305_ietf_encrypt")
             }
         }
         return output

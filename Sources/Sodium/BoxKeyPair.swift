@@ -15,7 +15,7 @@ public struct BoxKeyPair: Sendable {
         Sodium.ensureInitialised()
         var publicKey = [UInt8](repeating: 0, count: keyLength)
         let secretKey = SecretBytes(count: keyLength) { (secret: UnsafeMutablePointer<UInt8>) in
-            _ = crypto_box_keypair(&publicKey, secret)
+            Sodium.requireSuccess(crypto_box_keypair(&publicKey, secret), "crypto_box_keypair")
         }
         return BoxKeyPair(publicKey: publicKey, secretKey: secretKey)
     }
@@ -26,7 +26,9 @@ public struct BoxKeyPair: Sendable {
         precondition(seed.count == Int(crypto_box_seedbytes()), "a seed is 32 bytes")
         var publicKey = [UInt8](repeating: 0, count: keyLength)
         let secretKey = SecretBytes(count: keyLength) { (secret: UnsafeMutablePointer<UInt8>) in
-            seed.withPointer { _ = crypto_box_seed_keypair(&publicKey, secret, $0) }
+            seed.withPointer {
+                Sodium.requireSuccess(crypto_box_seed_keypair(&publicKey, secret, $0), "crypto_box_seed_keypair")
+            }
         }
         return BoxKeyPair(publicKey: publicKey, secretKey: secretKey)
     }
@@ -39,6 +41,20 @@ public struct BoxKeyPair: Sendable {
         let status = secretKey.withPointer { crypto_scalarmult_base(&publicKey, $0) }
         guard status == 0 else { return nil }
         return BoxKeyPair(publicKey: publicKey, secretKey: secretKey)
+    }
+
+    /// Whether `publicKey` is one anything can be sealed to: 32 bytes and not a low-order point.
+    ///
+    /// A low-order point (all zeros is one) gives every sender the same shared secret, so a box
+    /// sealed to it opens for anyone. `crypto_scalarmult` refuses those points (it returns -1
+    /// for a listed encoding or an all-zero result), whatever the scalar: any clamped scalar
+    /// is a multiple of 8, which sends a point of order 1, 2, 4 or 8 to the identity.
+    public static func isUsablePublicKey(_ publicKey: [UInt8]) -> Bool {
+        Sodium.ensureInitialised()
+        guard publicKey.count == keyLength else { return false }
+        let scalar = [UInt8](repeating: 0x5A, count: Int(crypto_scalarmult_scalarbytes()))
+        var product = [UInt8](repeating: 0, count: Int(crypto_scalarmult_bytes()))
+        return crypto_scalarmult(&product, scalar, publicKey) == 0
     }
 
     private init(publicKey: [UInt8], secretKey: SecretBytes) {

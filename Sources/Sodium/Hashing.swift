@@ -10,23 +10,27 @@ public struct SHA512 {
     /// Starts a new digest.
     public init() {
         Sodium.ensureInitialised()
-        crypto_hash_sha512_init(&state)
+        Sodium.requireSuccess(crypto_hash_sha512_init(&state), "crypto_hash_sha512_init")
     }
 
     /// Adds public bytes.
     public mutating func update(_ bytes: [UInt8]) {
-        crypto_hash_sha512_update(&state, bytes, UInt64(bytes.count))
+        Sodium.requireSuccess(
+            crypto_hash_sha512_update(&state, bytes, UInt64(bytes.count)), "crypto_hash_sha512_update")
     }
 
     /// Adds secret bytes.
     public mutating func update(_ secret: SecretBytes) {
-        secret.withPointer { _ = crypto_hash_sha512_update(&state, $0, UInt64(secret.count)) }
+        secret.withPointer {
+            Sodium.requireSuccess(
+                crypto_hash_sha512_update(&state, $0, UInt64(secret.count)), "crypto_hash_sha512_update")
+        }
     }
 
     /// The digest, held as a secret because it may be key material; the state is wiped.
     public mutating func finalize() -> SecretBytes {
         let digest = SecretBytes(count: Self.digestLength) { (output: UnsafeMutablePointer<UInt8>) in
-            _ = crypto_hash_sha512_final(&state, output)
+            Sodium.requireSuccess(crypto_hash_sha512_final(&state, output), "crypto_hash_sha512_final")
         }
         withUnsafeMutableBytes(of: &state) { raw in
             if let base = raw.baseAddress { sodium_memzero(base, raw.count) }
@@ -49,7 +53,8 @@ public enum GenericHash {
         Sodium.ensureInitialised()
         precondition((16...64).contains(outputLength), "BLAKE2b output is 16 to 64 bytes")
         var output = [UInt8](repeating: 0, count: outputLength)
-        _ = crypto_generichash(&output, outputLength, bytes, UInt64(bytes.count), nil, 0)
+        Sodium.requireSuccess(
+            crypto_generichash(&output, outputLength, bytes, UInt64(bytes.count), nil, 0), "crypto_generichash")
         return output
     }
 
@@ -60,7 +65,8 @@ public enum GenericHash {
         Sodium.ensureInitialised()
         precondition((16...64).contains(outputLength) && (16...64).contains(keyLength), "bad BLAKE2b lengths")
         var output = [UInt8](repeating: 0, count: outputLength)
-        _ = crypto_generichash(&output, outputLength, bytes, UInt64(bytes.count), key, keyLength)
+        Sodium.requireSuccess(
+            crypto_generichash(&output, outputLength, bytes, UInt64(bytes.count), key, keyLength), "crypto_generichash")
         return output
     }
 }

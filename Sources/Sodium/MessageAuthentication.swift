@@ -12,7 +12,7 @@ public enum MessageAuthentication {
         Sodium.ensureInitialised()
         precondition(key.count == keyLength, "a crypto_auth key is 32 bytes")
         var tag = [UInt8](repeating: 0, count: tagLength)
-        key.withPointer { _ = crypto_auth(&tag, message, UInt64(message.count), $0) }
+        key.withPointer { Sodium.requireSuccess(crypto_auth(&tag, message, UInt64(message.count), $0), "crypto_auth") }
         return tag
     }
 

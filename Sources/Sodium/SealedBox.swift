@@ -5,12 +5,14 @@ public enum SealedBox {
     /// Bytes a sealed box adds to its message: an ephemeral public key and a tag.
     public static let overhead = Int(crypto_box_sealbytes())
 
-    /// Seals `message` so that only the holder of the secret key for `publicKey` can open it.
-    public static func seal(_ message: SecretBytes, to publicKey: [UInt8]) -> [UInt8] {
+    /// Seals `message` so that only the holder of the secret key for `publicKey` can open it;
+    /// throws, and returns nothing, when libsodium refuses the key.
+    public static func seal(_ message: SecretBytes, to publicKey: [UInt8]) throws(SodiumFailure) -> [UInt8] {
         Sodium.ensureInitialised()
         precondition(publicKey.count == BoxKeyPair.keyLength, "a public key is 32 bytes")
         var box = [UInt8](repeating: 0, count: message.count + overhead)
-        message.withPointer { _ = crypto_box_seal(&box, $0, UInt64(message.count), publicKey) }
+        let status = message.withPointer { crypto_box_seal(&box, $0, UInt64(message.count), publicKey) }
+        guard status == 0 else { throw .unusablePublicKey }
         return box
     }
 
@@ -21,17 +23,18 @@ public enum SealedBox {
     /// that test vectors can be reproduced; anything else must use `seal(_:to:)`.
     public static func sealDeterministically(
         _ message: SecretBytes, to publicKey: [UInt8], ephemeralSeed: SecretBytes
-    ) -> [UInt8] {
+    ) throws(SodiumFailure) -> [UInt8] {
         Sodium.ensureInitialised()
         precondition(publicKey.count == BoxKeyPair.keyLength, "a public key is 32 bytes")
         let ephemeral = BoxKeyPair.derive(seed: ephemeralSeed)
         let nonce = GenericHash.hash(ephemeral.publicKey + publicKey, outputLength: Int(crypto_box_noncebytes()))
         var box = [UInt8](repeating: 0, count: message.count + Int(crypto_box_macbytes()))
-        message.withPointer { plain in
+        let status = message.withPointer { plain in
             ephemeral.secretKey.withPointer { secret in
-                _ = crypto_box_easy(&box, plain, UInt64(message.count), nonce, publicKey, secret)
+                crypto_box_easy(&box, plain, UInt64(message.count), nonce, publicKey, secret)
             }
         }
+        guard status == 0 else { throw .unusablePublicKey }
         return ephemeral.publicKey + box
     }
 

@@ -17,7 +17,9 @@ public enum SecretBox {
         plaintext.withPointer { plain in
             key.withPointer { keyBytes in
                 nonce.withPointer { nonceBytes in
-                    _ = crypto_secretbox_easy(&output, plain, UInt64(plaintext.count), nonceBytes, keyBytes)
+                    Sodium.requireSuccess(
+                        crypto_secretbox_easy(&output, plain, UInt64(plaintext.count), nonceBytes, keyBytes),
+                        "crypto_secretbox_easy")
                 }
             }
         }

@@ -26,7 +26,9 @@ public struct SigningKeyPair: Sendable {
         precondition(seed.count == seedLength, "a signing seed is 32 bytes")
         var publicKey = [UInt8](repeating: 0, count: publicKeyLength)
         let expanded = SecretBytes(count: Int(crypto_sign_secretkeybytes())) { (secret: UnsafeMutablePointer<UInt8>) in
-            seed.withPointer { _ = crypto_sign_seed_keypair(&publicKey, secret, $0) }
+            seed.withPointer {
+                Sodium.requireSuccess(crypto_sign_seed_keypair(&publicKey, secret, $0), "crypto_sign_seed_keypair")
+            }
         }
         return SigningKeyPair(publicKey: publicKey, seed: seed, expandedSecretKey: expanded)
     }
@@ -35,12 +37,21 @@ public struct SigningKeyPair: Sendable {
     public func sign(_ message: [UInt8]) -> [UInt8] {
         var signature = [UInt8](repeating: 0, count: Self.signatureLength)
         expandedSecretKey.withPointer { secret in
-            _ = crypto_sign_detached(&signature, nil, message, UInt64(message.count), secret)
+            Sodium.requireSuccess(
+                crypto_sign_detached(&signature, nil, message, UInt64(message.count), secret), "crypto_sign_detached")
         }
         return signature
     }
 
     /// Whether `signature` is a valid signature of `message` by `publicKey`.
+    /// Whether `publicKey` is a canonical Ed25519 point of the main subgroup, not of small
+    /// order: a key any signature could be made to verify against is no key.
+    public static func isUsablePublicKey(_ publicKey: [UInt8]) -> Bool {
+        Sodium.ensureInitialised()
+        guard publicKey.count == publicKeyLength else { return false }
+        return crypto_core_ed25519_is_valid_point(publicKey) == 1
+    }
+
     public static func verify(signature: [UInt8], message: [UInt8], publicKey: [UInt8]) -> Bool {
         Sodium.ensureInitialised()
         guard signature.count == signatureLength, publicKey.count == publicKeyLength else { return false }

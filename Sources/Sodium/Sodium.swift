@@ -16,6 +16,15 @@ public enum Sodium {
         }
     }
 
+    /// Stops the process when a libsodium call that cannot fail on arguments this module has
+    /// already checked (lengths, sizes) fails all the same: the library is then not behaving as
+    /// documented, and nothing built on it can be trusted. Calls whose failure input can cause
+    /// (sealing to a bad key, opening) report it to the caller instead; they never come here.
+    @inline(__always)
+    static func requireSuccess(_ status: Int32, _ call: StaticString) {
+        guard status == 0 else { fatalError("libsodium's \(call) failed on arguments already checked") }
+    }
+
     /// The version of the libsodium library linked at run time.
     public static var libraryVersion: String {
         String(cString: sodium_version_string())

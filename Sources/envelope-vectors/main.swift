@@ -320,4 +320,75 @@ armorVector(
     armored.replacingOccurrences(of: lastLine + "\n-----END", with: String(lastCharacters) + "\n-----END"),
     "non-zero unused bits in the final base64 group")
 
+// Recipient public key files (section 7): what the relay, `chair export` and `chair open` accept.
+func keyFileVector(_ name: String, expect: String, text: String, comment: String) {
+    let path = "\(outputDirectory)/\(name)"
+    let header = "expect: \(expect)\ncomment: \(comment)\n\n"
+    guard FileManager.default.createFile(atPath: path, contents: Data(utf8(header + text))) else {
+        fail("cannot write \(path)", hint: "run it from the repository root, or name an existing folder")
+    }
+}
+
+/// A key file's text with any keys, and the fingerprint those keys give, whether usable or not
+/// (`PublicKeyFile` itself would refuse to make one with an unusable key).
+func keyFileText(name: String, encryptionKey: [UInt8], signingKey: [UInt8], fingerprint: String? = nil) -> String {
+    var hasher = SHA512()
+    hasher.update(utf8("blind-relay/v1/fingerprint"))
+    hasher.update(encryptionKey)
+    hasher.update(signingKey)
+    let digest = hasher.finalize().withUnsafeBytes { Array($0) }
+    let computed = (0..<4).map { group in
+        let value = digest[(group * 5)..<(group * 5 + 5)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let digits = String(value % 100_000)
+        return String(repeating: "0", count: 5 - digits.count) + digits
+    }.joined(separator: " ")
+    return [
+        "blind-relay-public-key-v1", "name: \(name)", "encryption-key: \(Base64.encode(encryptionKey))",
+        "signing-key: \(Base64.encode(signingKey))", "fingerprint: \(fingerprint ?? computed)", "",
+    ].joined(separator: "\n")
+}
+
+let chairSigning = SigningKeyPair.derive(seed: SecretBytes(copying: seed("signing-1")))
+let goodKeyFile = keyFileText(name: "Chair", encryptionKey: first.publicKey, signingKey: chairSigning.publicKey)
+keyFileVector(
+    "keyfile-good", expect: "key accepted", text: goodKeyFile,
+    comment: "recipient 1's encryption key and the signing key derived from the seed label signing-1")
+keyFileVector(
+    "keyfile-good-comments-crlf", expect: "key accepted",
+    text: "# made by chair export\r\n\r\n"
+        + keyFileText(name: "Deputy chair", encryptionKey: second.publicKey, signingKey: chairSigning.publicKey)
+        .replacingOccurrences(of: "\n", with: "\r\n"),
+    comment: "a comment line, a blank line and CRLF line ends are allowed")
+keyFileVector(
+    "keyfile-all-zero-key", expect: "key unusable",
+    text: keyFileText(
+        name: "Host", encryptionKey: [UInt8](repeating: 0, count: 32), signingKey: chairSigning.publicKey),
+    comment: "the all-zero encryption key: a low-order point, so anyone could open what is sealed to it")
+for (name, hex, comment) in [
+    ("keyfile-order-8-key", "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800", "a key of order 8"),
+    (
+        "keyfile-non-canonical-low-order-key", "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "p + 1, a non-canonical encoding of the order-4 point u = 1"
+    ),
+] {
+    keyFileVector(
+        name, expect: "key unusable",
+        text: keyFileText(name: "Host", encryptionKey: Hex.decode(hex) ?? [], signingKey: chairSigning.publicKey),
+        comment: comment)
+}
+keyFileVector(
+    "keyfile-small-order-signing-key", expect: "key unusable",
+    text: keyFileText(name: "Host", encryptionKey: first.publicKey, signingKey: [1] + [UInt8](repeating: 0, count: 31)),
+    comment: "the Ed25519 identity point as the signing key: any signature would verify")
+keyFileVector(
+    "keyfile-wrong-fingerprint", expect: "key fingerprint mismatch",
+    text: keyFileText(
+        name: "Chair", encryptionKey: first.publicKey, signingKey: chairSigning.publicKey,
+        fingerprint: "12345 67890 12345 67890"),
+    comment: "good keys, but the fingerprint line is not theirs")
+keyFileVector(
+    "keyfile-swapped-keys", expect: "key fingerprint mismatch",
+    text: goodKeyFile.replacingOccurrences(of: Base64.encode(first.publicKey), with: Base64.encode(second.publicKey)),
+    comment: "the encryption key replaced by another good key after the fingerprint was computed")
+
 print("wrote vectors to \(outputDirectory)")

@@ -10,10 +10,42 @@ import RelayKit
 /// less CPU per `/healthz`, 33 µs per browser-sealed post). Done first, before anything else
 /// runs asynchronously. Nothing may then block an event loop: the store's blocking work stays
 /// on GRDB's own queues.
+///
+/// Before that, the process is hardened (`ProcessHardening`): it starts itself again with an
+/// allocator that overwrites freed memory, and turns core dumps off. Both come before any thread
+/// or request exists.
 @main
 enum RelayMain {
+    /// Set to "off" only to measure what memory hygiene costs (`make bench`). An environment
+    /// variable, not a setting: it must be known before the relay restarts itself.
+    static let memoryHygieneVariable = "BLIND_RELAY_MEMORY_HYGIENE"
+
     static func main() async {
+        let hygiene = ProcessInfo.processInfo.environment[memoryHygieneVariable] != "off"
+        var allocatorWarning: String?
+        if hygiene && !ProcessHardening.allocatorIsHardened {
+            // Returns only when the restart was impossible.
+            allocatorWarning = ProcessHardening.restartWithHardenedAllocator()
+            if !ProcessHardening.perturbFreedMemory() { allocatorWarning? += "; mallopt(M_PERTURB) failed too" }
+        }
+        do {
+            try ProcessHardening.forbidCoreDumps()
+        } catch {
+            FileHandle.standardError.write(
+                Data(
+                    "relay: \(error.description); refusing to start, as a core file could hold a person's words\n".utf8)
+            )
+            exit(1)
+        }
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        if let allocatorWarning {
+            RelayCommand.startupNotes.append(
+                "memory hygiene is weaker: \(allocatorWarning); freed memory outside glibc's per-thread cache is still overwritten"
+            )
+        } else if !hygiene {
+            RelayCommand.startupNotes.append(
+                "memory hygiene is off (\(memoryHygieneVariable)=off): freed memory is not overwritten")
+        }
         await RelayCommand.main(nil)
     }
 }
@@ -34,6 +66,9 @@ struct RelayCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A configuration file of 'key = value' lines.", valueName: "path"))
     var config: String?
 
+    /// Warnings found before logging started, written once it has.
+    nonisolated(unsafe) static var startupNotes: [String] = []
+
     func run() async throws {
         let settings: RelayConfiguration
         do {
@@ -47,6 +82,7 @@ struct RelayCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in RelayLogHandler(label: label, level: level) }
         var logger = Logger(label: "blind-relay")
         logger.logLevel = settings.logLevel
+        for note in Self.startupNotes { logger.warning("\(note)") }
         do {
             let app = try await buildApplication(configuration: settings, logger: logger)
             try await app.runService()

@@ -18,6 +18,12 @@ struct TestVector {
         case armorFailure = "armor failure"
         case recordFailure = "record failure"
         case unsupportedRecordVersion = "unsupported record version"
+        case keyAccepted = "key accepted"
+        case keyUnusable = "key unusable"
+        case keyFingerprintMismatch = "key fingerprint mismatch"
+
+        /// Whether the vector's bytes are a public key file rather than an envelope.
+        var isKeyFile: Bool { [.keyAccepted, .keyUnusable, .keyFingerprintMismatch].contains(self) }
     }
 
     struct FormatError: Error, CustomStringConvertible {
@@ -29,7 +35,8 @@ struct TestVector {
 
     let name: String
     let expectation: Expectation
-    let identity: BoxKeyPair
+    /// The key to open an envelope with; nil for a key-file vector.
+    let identity: BoxKeyPair?
     let armored: Bool
     let record: [UInt8]?
     let kind: String?
@@ -61,12 +68,19 @@ struct TestVector {
         guard let rawExpect = fields["expect"], let expectation = Expectation(rawValue: rawExpect) else {
             throw FormatError(description: "\(name): unknown or missing expect: \(fields["expect"] ?? "")")
         }
-        guard let identityHex = fields["identity"], let secret = Hex.decode(identityHex), secret.count == 32,
-            let identity = BoxKeyPair.restore(secretKey: SecretBytes(copying: secret))
-        else { throw FormatError(description: "\(name): missing or bad identity") }
+        if expectation.isKeyFile {
+            guard fields["identity"] == nil else {
+                throw FormatError(description: "\(name): a key-file vector has no identity")
+            }
+            self.identity = nil
+        } else {
+            guard let identityHex = fields["identity"], let secret = Hex.decode(identityHex), secret.count == 32,
+                let identity = BoxKeyPair.restore(secretKey: SecretBytes(copying: secret))
+            else { throw FormatError(description: "\(name): missing or bad identity") }
+            self.identity = identity
+        }
         self.name = name
         self.expectation = expectation
-        self.identity = identity
         self.armored = fields["armored"] == "yes"
         self.record = fields["record"].flatMap { Hex.decode($0) }
         self.kind = fields["kind"]
@@ -75,6 +89,7 @@ struct TestVector {
 
     /// What opening the vector's bytes actually gives, as an expectation.
     func run() -> (Expectation, SecretBytes?) {
+        guard let identity else { return (runKeyFile(), nil) }
         do {
             let envelope = armored ? try Armor.decode(body, label: Armor.envelopeLabel) : body
             let record = try Envelope.openRecord(envelope, with: identity)
@@ -82,6 +97,21 @@ struct TestVector {
             return (.success, record)
         } catch {
             return (Self.expectation(for: error), nil)
+        }
+    }
+
+    /// What parsing the vector's bytes as a public key file gives. A refusal of any other kind
+    /// comes back as "malformed header", which no key-file vector expects, so it fails.
+    func runKeyFile() -> Expectation {
+        do {
+            _ = try PublicKeyFile(parsing: body)
+            return .keyAccepted
+        } catch .unusableKey {
+            return .keyUnusable
+        } catch .fingerprintMismatch {
+            return .keyFingerprintMismatch
+        } catch {
+            return .malformedHeader
         }
     }
 

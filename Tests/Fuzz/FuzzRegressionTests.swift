@@ -1,6 +1,7 @@
 import Envelope
 import FormDecoding
 import Foundation
+import RelayProtocol
 import Sodium
 import Testing
 
@@ -34,9 +35,18 @@ struct FuzzRegressionTests {
         #expect(fields.values.count <= FormFields.maximumFieldCount)
     }
 
+    @Test("chair API inputs parse to bounded numbers or are refused, never crash", arguments: inputs("api"))
+    func apiInput(name: String) throws {
+        let text = String(
+            decoding: try Data(contentsOf: Self.folder.appendingPathComponent("api/\(name)")), as: UTF8.self)
+        if let timestamp = APINumbers.parseTimestamp(text) { #expect(timestamp <= APINumbers.maximumTimestamp) }
+        if let query = try? EnvelopeQuery(parsing: text) { #expect(query.after <= APINumbers.maximumSequence) }
+    }
+
     @Test("there are inputs to replay")
     func inputsExist() {
         #expect(Self.inputs("envelope").count >= 3)
         #expect(Self.inputs("form").count >= 2)
+        #expect(Self.inputs("api").count >= 3)
     }
 }

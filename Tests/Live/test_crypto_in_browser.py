@@ -78,3 +78,35 @@ def test_browser_sealed_vector_records_open_with_libsodium_and_chair(relay, brow
         list(contact_record), encryption_key))
     opened = relay.chair("open", "-", stdin=envelope)
     assert "Kind:             contact request" in opened.stdout.decode()
+
+
+# The seven low-order X25519 encodings libsodium refuses (u = 0, 1, the two of order 8, p - 1, p, p + 1).
+LOW_ORDER_POINTS = [
+    "00" * 32,
+    "01" + "00" * 31,
+    "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+    "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
+    "ec" + "ff" * 30 + "7f",
+    "ed" + "ff" * 30 + "7f",
+    "ee" + "ff" * 30 + "7f",
+]
+
+
+def test_browser_refuses_to_seal_to_a_low_order_key_as_libsodium_does(relay, browser):
+    driver = ready_page(relay, browser)
+    for point in LOW_ORDER_POINTS:
+        key = list(bytes.fromhex(point))
+        assert driver.execute_script("return BlindRelay.isUsableKey(new Uint8Array(arguments[0]));", key) is False, point
+        refused = driver.execute_script(
+            "try { BlindRelay.sealRecord(new Uint8Array([1, 1, 0, 1, 65]), [new Uint8Array(arguments[0])]); return false; }"
+            " catch (e) { return true; }", key)
+        assert refused, point
+        try:
+            nacl.bindings.crypto_box_seal(b"x", bytes.fromhex(point))
+            libsodium_refused = False
+        except Exception:
+            libsodium_refused = True
+        assert libsodium_refused, point
+    for _ in range(20):
+        key = list(bytes(PrivateKey.generate().public_key))
+        assert driver.execute_script("return BlindRelay.isUsableKey(new Uint8Array(arguments[0]));", key) is True

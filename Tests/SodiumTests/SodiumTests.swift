@@ -6,7 +6,7 @@ struct SodiumTests {
     @Test("a sealed box opens with its key pair only")
     func sealedBoxOpensWithItsKey() async throws {
         let recipient = BoxKeyPair.generate()
-        let box = SealedBox.seal(SecretBytes(utf8: "secret"), to: recipient.publicKey)
+        let box = try SealedBox.seal(SecretBytes(utf8: "secret"), to: recipient.publicKey)
         #expect(box.count == 6 + SealedBox.overhead)
         let opened = try #require(SealedBox.open(box[...], with: recipient))
         #expect(opened.withUnsafeBytes { Array($0) } == Array("secret".utf8))
@@ -17,13 +17,51 @@ struct SodiumTests {
     func deterministicSealIsStandard() async throws {
         let recipient = BoxKeyPair.generate()
         let seed = SecretBytes(copying: [UInt8](repeating: 7, count: 32))
-        let box = SealedBox.sealDeterministically(
+        let box = try SealedBox.sealDeterministically(
             SecretBytes(utf8: "vector"), to: recipient.publicKey, ephemeralSeed: seed)
-        let again = SealedBox.sealDeterministically(
+        let again = try SealedBox.sealDeterministically(
             SecretBytes(utf8: "vector"), to: recipient.publicKey, ephemeralSeed: seed)
         #expect(box == again)
         let opened = try #require(SealedBox.open(box[...], with: recipient))
         #expect(opened.withUnsafeBytes { Array($0) } == Array("vector".utf8))
+    }
+
+    /// The X25519 points of order 1, 2, 4 and 8 and their non-canonical encodings (u + p), as
+    /// listed by libsodium and by the "May the Fourth" paper: sealing to any of them would give a
+    /// box whose shared secret everyone knows.
+    static let lowOrderPoints: [[UInt8]] = [
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+        "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    ].compactMap { Hex.decode($0) }
+
+    @Test("no low-order key is usable, and sealing to one throws instead of returning a box")
+    func lowOrderKeysAreRefused() throws {
+        #expect(Self.lowOrderPoints.count == 7)
+        for point in Self.lowOrderPoints {
+            #expect(!BoxKeyPair.isUsablePublicKey(point), "\(Hex.encode(point))")
+            #expect(throws: SodiumFailure.unusablePublicKey) {
+                try SealedBox.seal(SecretBytes(utf8: "for nobody"), to: point)
+            }
+            #expect(throws: SodiumFailure.unusablePublicKey) {
+                try SealedBox.sealDeterministically(
+                    SecretBytes(utf8: "for nobody"), to: point, ephemeralSeed: SecretBytes.random(count: 32))
+            }
+        }
+        for _ in 0..<50 { #expect(BoxKeyPair.isUsablePublicKey(BoxKeyPair.generate().publicKey)) }
+        #expect(!BoxKeyPair.isUsablePublicKey([1, 2, 3]))
+    }
+
+    @Test("a small-order or non-canonical signing key is not usable; a real one is")
+    func smallOrderSigningKeysAreRefused() {
+        #expect(!SigningKeyPair.isUsablePublicKey([UInt8](repeating: 0, count: 32)))
+        // The identity point of Ed25519: y = 1.
+        #expect(!SigningKeyPair.isUsablePublicKey([1] + [UInt8](repeating: 0, count: 31)))
+        for _ in 0..<20 { #expect(SigningKeyPair.isUsablePublicKey(SigningKeyPair.generate().publicKey)) }
     }
 
     @Test("a restored key pair has the same public key")

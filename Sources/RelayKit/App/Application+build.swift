@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
 import Sodium
 
 /// Assembles the relay from its configuration: store, recipients, pages, routes.
@@ -123,6 +124,10 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
+        } catch let error as HTTPParserError {
+            // A malformed request (a broken chunk, say): Hummingbird answers it 400 and closes the
+            // connection. It is the client's doing, so it is not logged.
+            throw error
         } catch let error as any HTTPResponseError where error.status == .notFound {
             response = .html(notices.problem(catalogue(), key: "not_found", goBack: false), status: .notFound)
         } catch let error as any HTTPResponseError {

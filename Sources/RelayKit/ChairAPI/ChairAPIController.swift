@@ -9,8 +9,6 @@ struct ChairAPIController: Sendable {
     let store: EnvelopeStore
     let authenticator: RequestAuthenticator
 
-    static let defaultPageSize = 100
-    static let maximumPageSize = 1_000
     static let maximumBodyBytes = 4 * 1024
 
     func addRoutes(to router: Router<RelayRequestContext>) {
@@ -21,15 +19,13 @@ struct ChairAPIController: Sendable {
 
     func fetchEnvelopes(_ request: Request) async throws -> Response {
         if let refusal = await refusal(for: request, body: []) { return refusal }
-        let query = request.uri.queryParameters
-        guard let after = Int64(query["after"].map(String.init) ?? "0"), after >= 0,
-            let limit = Int(query["limit"].map(String.init) ?? String(Self.defaultPageSize)),
-            (1...Self.maximumPageSize).contains(limit)
-        else {
-            return Self.json(
-                ["error": "after must be a whole number and limit 1 to \(Self.maximumPageSize)"], status: .badRequest)
+        let query: EnvelopeQuery
+        do {
+            query = try EnvelopeQuery(parsing: request.uri.query ?? "")
+        } catch {
+            return Self.json(["error": error.description], status: .badRequest)
         }
-        let page = try await store.fetchEnvelopes(after: after, limit: limit)
+        let page = try await store.fetchEnvelopes(after: query.after, limit: query.limit)
         let body = EnvelopePageBody(
             previousChain: page.previousChain.map(Hex.encode),
             envelopes: page.envelopes.map {

@@ -37,11 +37,11 @@ actor RequestAuthenticator {
         guard let key = Base64.decode(keyText), signingKeys.contains(where: { constantTimeEquals($0, key) }) else {
             throw Refusal(reason: "the signing key is not one of this relay's recipients")
         }
-        guard let timestamp = Int64(timestampText), SignedRequest.isWellFormedNonce(nonce),
+        guard let timestamp = APINumbers.parseTimestamp(timestampText), SignedRequest.isWellFormedNonce(nonce),
             let signature = Base64.decode(signatureText)
         else { throw Refusal(reason: "the signature headers are malformed") }
         let current = now()
-        guard abs(current - timestamp) <= clockWindow else {
+        guard APINumbers.distance(current, timestamp) <= clockWindow else {
             throw Refusal(
                 reason:
                     "the request's time is more than \(clockWindow) seconds from the relay's clock; check your computer's clock"

@@ -100,8 +100,15 @@ struct IntakeController: Sendable {
         let sealing = Result { () throws(SealingError) in
             try Envelope.seal(form.makeSubmission(), to: recipients.encryptionKeys)
         }
-        guard case .success(let envelope) = sealing else {
-            return again("notice.record_too_long", status: .contentTooLarge)
+        let envelope: [UInt8]
+        switch sealing {
+        case .success(let sealed): envelope = sealed
+        case .failure(.tooLong): return again("notice.record_too_long", status: .contentTooLarge)
+        case .failure(let error):
+            // Never a receipt for what was not sealed. The keys were checked at start, so this
+            // is the relay's fault, not the person's: their text is shown again, kept.
+            logger.error("could not seal a submission", metadata: ["error": "\(error)"])
+            return again("notice.store_failed", status: .serviceUnavailable)
         }
         do {
             let stored = try await committer.append(envelope)

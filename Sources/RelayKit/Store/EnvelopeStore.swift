@@ -150,7 +150,9 @@ public final class EnvelopeStore: Sendable {
                     envelope: Array(row["envelope"] as Data), chain: Array(row["chain"] as Data))
             }
             return Page(
-                previousChain: try Self.fetchChain(db, at: (envelopes.first?.sequence ?? after + 1) - 1),
+                // The row before the first returned; `after` itself when none is (no `after + 1`,
+                // which a hostile cursor of Int64.max would overflow).
+                previousChain: try Self.fetchChain(db, at: envelopes.first.map { $0.sequence - 1 } ?? after),
                 envelopes: Array(envelopes), hasMore: rows.count > limit)
         }
     }

@@ -44,6 +44,7 @@
 
   // FORMAT.md section 4 and 5: pad, seal the file key to each recipient, seal the payload.
   function sealRecord(record, recipients) {
+    if (!recipients.every(isUsableKey)) throw new RangeError("unusable recipient key");
     var sizeClass = -1;
     for (var i = 0; i < SIZES.length; i++) { if (SIZES[i] >= record.length + 1) { sizeClass = i; break; } }
     if (sizeClass < 0) throw new RangeError("record too long");
@@ -89,12 +90,27 @@
     }
   }
 
-  window.BlindRelay = { sealRecord: sealRecord, encodeRecord: encodeRecord, proofOfWork: proofOfWork };
+  // FORMAT.md section 7: never seal to a low-order point. TweetNaCl, unlike libsodium, would
+  // seal to one, and anyone could open the result. Any clamped scalar sends such a point to 0.
+  var PROBE_SCALAR = new Uint8Array(32).fill(0x5a);
+  function isUsableKey(publicKey) {
+    if (publicKey.length !== 32) return false;
+    var product = nacl.scalarMult(PROBE_SCALAR, publicKey);
+    var bits = 0;
+    for (var i = 0; i < product.length; i++) bits |= product[i];
+    return bits !== 0;
+  }
+
+  window.BlindRelay = {
+    sealRecord: sealRecord, encodeRecord: encodeRecord, proofOfWork: proofOfWork, isUsableKey: isUsableKey
+  };
 
   var form = document.getElementById("contact-form");
   if (!form || !window.nacl || !window.blake2b || !encoder || !window.crypto) return;
   var recipients = (form.getAttribute("data-recipients") || "").split(" ").filter(Boolean).map(fromBase64);
-  if (recipients.length === 0 || recipients.some(function (key) { return key.length !== 32; })) return;
+  // A key that cannot be sealed to leaves the form to post as typed: the relay seals it, or,
+  // holding the same key, refuses to start at all.
+  if (recipients.length === 0 || !recipients.every(isUsableKey)) return;
   var powBits = parseInt(form.getAttribute("data-pow-bits"), 10) || 0;
   var messages = JSON.parse(document.getElementById("sealing-messages").textContent);
   var status = document.getElementById("sealing-status");
