@@ -58,17 +58,27 @@ def raw(relay, data, read_timeout=5):
     return int(match.group(1)) if match else None
 
 
-def token_and_proof(relay):
+def fetch_token(relay):
     port = int(relay.address.rsplit(":", 1)[1])
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request("GET", "/")
     page = connection.getresponse().read().decode()
     connection.close()
-    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    return re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+
+
+def proof_of_work(token, envelope, bits=1):
+    """The counter for which SHA-512(token ":" hex(SHA-512(envelope)) ":" n) starts with `bits` zero bits."""
+    challenge = f"{token}:{hashlib.sha512(envelope).hexdigest()}:"
     counter = 0
-    while hashlib.sha512(f"{token}:{counter}".encode()).digest()[0] >> 7:
+    while int.from_bytes(hashlib.sha512(f"{challenge}{counter}".encode()).digest()[:4], "big") >> (32 - bits):
         counter += 1
-    return token, str(counter)
+    return str(counter)
+
+
+def token_and_proof(relay, envelope=b""):
+    token = fetch_token(relay)
+    return token, proof_of_work(token, envelope)
 
 
 def form(*pairs):
@@ -148,16 +158,16 @@ def test_thousands_of_bad_requests_are_refused_on_purpose(relay_factory):
         garbage = bytes(generator.randrange(0, 256) for _ in range(generator.randrange(1, 300)))
         check("garbage", raw(relay, garbage + b"\r\n\r\n", read_timeout=3), ALLOWED | {None})
     for name, envelope in broken_envelopes():  # envelopes failing each rule the relay can check
-        token, proof = token_and_proof(relay)
+        token, proof = token_and_proof(relay, envelope)
         body = form(("form_token", token), ("pow", proof), ("envelope", urllib.parse.quote(base64.b64encode(envelope))))
         check(f"envelope: {name}", request(relay, "POST", "/submit", body, FORM), {400})
     for text in ["not base64!", "QlJMWQ", "=" * 8]:
         body = form(("form_token", token), ("pow", proof), ("envelope", urllib.parse.quote(text)))
         check("envelope: not base64", request(relay, "POST", "/submit", body, FORM), {400})
     for _ in range(20):  # well-formed shape but undecryptable: stored, and only the chair can tell
-        token, proof = token_and_proof(relay)
-        body = form(("form_token", token), ("pow", proof),
-                    ("envelope", urllib.parse.quote(base64.b64encode(valid_envelope_shape()))))
+        envelope = valid_envelope_shape()
+        token, proof = token_and_proof(relay, envelope)
+        body = form(("form_token", token), ("pow", proof), ("envelope", urllib.parse.quote(base64.b64encode(envelope))))
         check("envelope: right shape, random content", request(relay, "POST", "/submit", body, FORM), {200})
         expected_stored += 1
     for _ in range(400):  # the chair's API without a valid signature
@@ -167,7 +177,7 @@ def test_thousands_of_bad_requests_are_refused_on_purpose(relay_factory):
 
     total = sum(len(found) for found in statuses.values())
     assert total >= 2500, total
-    assert request(relay, "GET", "/healthz") == 204
+    assert request(relay, "GET", "/healthz") in (200, 204)
     assert request(relay, "GET", "/") == 200
     assert stored_rows(relay) == expected_stored
     time.sleep(1)
@@ -210,7 +220,7 @@ def test_slow_clients_are_cut_off(relay_factory):
                 cut = time.time() - started
                 break
     assert cut is not None and cut < 8, "a client trickling its body was never cut off"
-    assert request(relay, "GET", "/healthz") == 204
+    assert request(relay, "GET", "/healthz") in (200, 204)
 
 
 def test_one_client_flooding_gets_429_and_others_still_get_through(relay_factory):

@@ -145,3 +145,74 @@ def test_a_persons_words_are_gone_from_the_relays_memory_and_no_core_is_possible
     needles = post_canaries(unprotected, keep_alive=False)
     time.sleep(2)
     assert memory_holds(unprotected.process.pid, needles), "without the hygiene the scan should find the canaries"
+
+
+def test_one_outsider_flooding_cannot_lock_real_people_out(relay_factory, browser):
+    """Junk, one valid token sent again and again, and one proof of work reused for other
+    envelopes, at full speed from one client, while real people send the normal way."""
+    import base64
+    import threading
+    from test_bad_input import fetch_token, proof_of_work, valid_envelope_shape, form, FORM
+    from test_journeys import submit_and_wait_for_receipt
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    burst = 3
+    relay = relay_factory(client_burst=burst, client_submissions_per_hour=1, intake_burst=40,
+                          intake_submissions_per_minute=1, client_address_header="X-Forwarded-For",
+                          proof_of_work_bits=4, min_seconds_on_page=0)
+    attacker = {"X-Forwarded-For": "198.51.100.66", **FORM}
+    envelope = valid_envelope_shape()
+    token = fetch_token(relay)
+    proof = proof_of_work(token, envelope, bits=4)
+    reused_token = fetch_token(relay)
+    bodies = [
+        form(("message", "junk without a token")),
+        form(("form_token", "1700000000." + "0" * 32 + "." + "0" * 64), ("message", "forged")),
+        form(("form_token", reused_token), ("message", "the same token again")),
+        form(("form_token", token), ("pow", proof),
+             ("envelope", urllib.parse.quote(base64.b64encode(envelope)))),
+        form(("form_token", token), ("pow", proof),
+             ("envelope", urllib.parse.quote(base64.b64encode(valid_envelope_shape())))),
+    ]
+    accepted = []
+    refused = []
+    stop = time.time() + 4
+
+    def flood(offset):
+        connection = http.client.HTTPConnection("127.0.0.1", port_of(relay), timeout=10)
+        count = offset
+        while time.time() < stop:
+            connection.request("POST", "/submit", body=bodies[count % len(bodies)], headers=attacker)
+            response = connection.getresponse()
+            response.read()
+            (accepted if response.status == 200 else refused).append(response.status)
+            count += 1
+        connection.close()
+
+    threads = [threading.Thread(target=flood, args=(index,)) for index in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1)
+    # A real person with JavaScript on, from their own address (the connection's, no header).
+    driver = browser(javascript=True)
+    driver.get(relay.address + "/")
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.ID, "contact-form").get_attribute("data-sealing") == "ready")
+    driver.find_element(By.ID, "message").send_keys("A real person, sealed in the browser")
+    submit_and_wait_for_receipt(driver)
+    # And one with JavaScript off, from yet another address.
+    person = {"X-Forwarded-For": "203.0.113.50", **FORM}
+    connection = http.client.HTTPConnection("127.0.0.1", port_of(relay), timeout=10)
+    connection.request("POST", "/submit", body=form(("form_token", fetch_token(relay)), ("message", "A real person, typed")),
+                       headers=person)
+    assert connection.getresponse().status == 200
+    connection.close()
+    for thread in threads:
+        thread.join()
+
+    assert len(refused) > 200, f"the flood was too slow to prove anything: {len(refused)} requests"
+    # The attacker's one valid token and one proof stored at most one message each.
+    assert len(accepted) <= 2 <= burst, accepted
+    assert set(refused) <= {400, 409, 429}, set(refused)
+    assert "A real person, typed" in relay.pull_and_read(len(accepted) + 2)

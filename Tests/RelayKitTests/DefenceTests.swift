@@ -100,7 +100,8 @@ struct DefenceTests {
             #expect(try await post(from: "192.0.2.1").status == .ok)
             let limited = try await post(from: "192.0.2.1")
             #expect(limited.status == .tooManyRequests)
-            #expect(String(buffer: limited.body).contains("Too many messages from this connection"))
+            #expect(String(buffer: limited.body).contains("This connection has sent a lot of messages"))
+            #expect(String(buffer: limited.body).contains(">hi</textarea>"))
             #expect(try await post(from: "192.0.2.2").status == .ok)
         }
         #expect(try storedRowCount(fixture) == 3)

@@ -171,13 +171,24 @@ struct FormIntakeTests {
         #expect(try storedRowCount(fixture) == 0)
     }
 
-    @Test("health check says nothing about activity")
+    @Test("health check says nothing about activity: empty when all is well, the operator's warning otherwise")
     func healthCheckIsEmpty() async throws {
-        let fixture = try RelayFixture()
-        try await fixture.makeApplication().test(.router) { client in
+        let proxied = try RelayFixture { $0.clientAddressHeader = "X-Forwarded-For" }
+        try await proxied.makeApplication().test(.router) { client in
+            _ = try await postForm(client, [("message", "activity")])
             let response = try await client.execute(uri: "/healthz", method: .get)
             #expect(response.status == .noContent)
             #expect(response.body.readableBytes == 0)
+        }
+        // On loopback and trusting no header: every person behind a proxy would share one budget.
+        let unproxied = try RelayFixture()
+        try await unproxied.makeApplication().test(.router) { client in
+            _ = try await postForm(client, [("message", "activity")])
+            let response = try await client.execute(uri: "/healthz", method: .get)
+            #expect(response.status == .ok)
+            let text = String(buffer: response.body)
+            #expect(text.hasPrefix("warning: client_address_header is empty"))
+            #expect(text.split(separator: "\n").count == 1)
         }
     }
 

@@ -8,23 +8,23 @@ import Sodium
 import TestSupport
 import Testing
 
-/// A proof of work for `token` at `bits`, found the way the browser finds it.
-func solveProofOfWork(token: String, bits: Int) -> String {
-    var counter = 0
-    while true {
-        let digest = SHA512.hash(Array("\(token):\(counter)".utf8))
-        let zeroBits = digest.prefix(4).reduce(into: (count: 0, done: false)) { state, byte in
-            guard !state.done else { return }
-            if byte == 0 {
-                state.count += 8
-            } else {
-                state.count += byte.leadingZeroBitCount
-                state.done = true
-            }
-        }.count
-        if zeroBits >= bits { return String(counter) }
-        counter += 1
+/// Whether `solution` is a proof of work for `token` and `envelope` at `bits`, checked the way
+/// the browser checks it.
+func meetsProofOfWork(token: String, envelope: [UInt8], solution: String, bits: Int) -> Bool {
+    let digest = SHA512.hash(Array("\(token):\(Hex.encode(SHA512.hash(envelope))):\(solution)".utf8))
+    var zeroBits = 0
+    for byte in digest {
+        zeroBits += byte.leadingZeroBitCount
+        if byte != 0 { break }
     }
+    return zeroBits >= bits
+}
+
+/// A proof of work for `token` and `envelope` at `bits`, found the way the browser finds it.
+func solveProofOfWork(token: String, envelope: [UInt8], bits: Int) -> String {
+    var counter = 0
+    while !meetsProofOfWork(token: token, envelope: envelope, solution: String(counter), bits: bits) { counter += 1 }
+    return String(counter)
 }
 
 @Suite("Public pages: languages, headers, assets, anti-spam, browser-sealed posts")
@@ -130,14 +130,16 @@ struct PublicPagesTests {
         #expect(try storedRowCount(fixture) == 0)
     }
 
-    @Test("a browser-sealed envelope is stored as it came; a bad one or a missing proof of work is refused")
+    @Test(
+        "a browser-sealed envelope is stored as it came, once; a bad one, or a proof of work for another envelope, is refused"
+    )
     func browserSealedPosts() async throws {
         let fixture = try RelayFixture { $0.proofOfWorkBits = 6 }
         try await fixture.makeApplication().test(.router) { client in
             let envelope = try Envelope.seal(
                 Submission(message: "sealed in the browser"), to: [fixture.recipient.publicKey])
             let token = try await fetchFormToken(client)
-            let proof = solveProofOfWork(token: token, bits: 6)
+            let proof = solveProofOfWork(token: token, envelope: envelope, bits: 6)
             func post(_ fields: [(String, String)]) async throws -> TestResponse {
                 try await client.execute(uri: "/submit", method: .post, headers: .form, body: formBody(fields))
             }
@@ -158,12 +160,28 @@ struct PublicPagesTests {
                 ("envelope", Base64.encode(twoRecipients)), ("form_token", token), ("pow", proof),
             ])
             #expect(refusedCount.status == .badRequest)
+            // A proof found for one envelope does not carry another (at 6 bits, 1 in 64 would pass by
+            // chance, so the other envelope is one it is checked not to meet).
+            var other = try Envelope.seal(Submission(message: "another"), to: [fixture.recipient.publicKey])
+            while meetsProofOfWork(token: token, envelope: other, solution: proof, bits: 6) {
+                other = try Envelope.seal(Submission(message: "another"), to: [fixture.recipient.publicKey])
+            }
+            let refusedOther = try await post([
+                ("envelope", Base64.encode(other)), ("form_token", token), ("pow", proof),
+            ])
+            #expect(refusedOther.status == .badRequest)
 
             let accepted = try await post([
                 ("envelope", Base64.encode(envelope)), ("form_token", token), ("pow", proof), ("form_language", "cy"),
             ])
             #expect(accepted.status == .ok)
             #expect(String(buffer: accepted.body).contains("yn eich porwr eich hun"))
+            // The same post again (a reload of the receipt) stores nothing and says why.
+            let again = try await post([
+                ("envelope", Base64.encode(envelope)), ("form_token", token), ("pow", proof),
+            ])
+            #expect(again.status == .conflict)
+            #expect(String(buffer: again.body).contains("already sent"))
         }
         let stored = try #require(try await fixture.openStore().fetchEnvelopes(after: 0, limit: 5).envelopes.first)
         #expect(try Envelope.open(stored.envelope, with: fixture.recipient).message == "sealed in the browser")

@@ -67,7 +67,7 @@ func formBody(_ fields: [(String, String)]) -> ByteBuffer {
 /// The anti-spam token of a freshly served form, as a browser would have it.
 func fetchFormToken(_ client: some TestClientProtocol) async throws -> String {
     let page = String(buffer: try await client.execute(uri: "/", method: .get).body)
-    guard let match = page.firstMatch(of: /name="form_token" value="([0-9]+\.[0-9a-f]+)"/) else {
+    guard let match = page.firstMatch(of: /name="form_token" value="([0-9]+\.[0-9a-f]+\.[0-9a-f]+)"/) else {
         throw TokenMissing()
     }
     return String(match.1)

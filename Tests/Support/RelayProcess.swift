@@ -78,7 +78,8 @@ public func postForm(
 ) async throws -> (status: Int, page: String) {
     // As a browser does: fetch the form first, and send its anti-spam token back with it.
     let page = try await runProcess("/usr/bin/curl", ["-s", "-A", userAgent, address + "/"]).output
-    let token = page.firstMatch(of: /name="form_token" value="([0-9]+\.[0-9a-f]+)"/).map { String($0.1) } ?? ""
+    let token =
+        page.firstMatch(of: /name="form_token" value="([0-9]+\.[0-9a-f]+\.[0-9a-f]+)"/).map { String($0.1) } ?? ""
     var arguments = [
         "-s", "-o", "-", "-w", "\n%{http_code}", "-A", userAgent, "--data-urlencode", "form_token=\(token)",
     ]

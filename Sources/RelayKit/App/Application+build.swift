@@ -30,6 +30,9 @@ public func buildApplication(
             intakeBurst: Double(configuration.intakeBurst),
             intakePerMinute: Double(configuration.intakeSubmissionsPerMinute)))
 
+    let operatorWarnings = makeOperatorWarnings(configuration)
+    for warning in operatorWarnings { logger.warning("\(warning)") }
+
     let memoryTrimmer = MemoryTrimmer()
     let router = Router(context: RelayRequestContext.self)
     router.add(middleware: ResponseHeadersMiddleware(notices: notices, memoryTrimmer: memoryTrimmer))
@@ -41,9 +44,10 @@ public func buildApplication(
         committer: GroupCommitter(store: store), recipients: recipients, formPage: formPage, notices: notices,
         templates: PageTemplates(formPage: formPage, notices: notices),
         tokens: FormTokens(
+            key: try FormTokens.loadOrCreateKey(dataDirectory: configuration.dataDirectory),
             minimumSeconds: configuration.minimumSecondsOnPage, proofOfWorkBits: configuration.proofOfWorkBits),
         limiter: limiter, clientAddressHeader: configuration.clientAddressHeader,
-        maximumBodyBytes: configuration.maximumBodyBytes, logger: logger
+        maximumBodyBytes: configuration.maximumBodyBytes, operatorWarnings: operatorWarnings, logger: logger
     ).addRoutes(to: router)
     ChairAPIController(
         store: store,
@@ -70,6 +74,23 @@ public func buildApplication(
             address: .hostname(configuration.host, port: configuration.port), serverName: nil,
             availableConnectionsDelegate: MaximumAvailableConnections(configuration.maximumConnections)),
         services: [memoryTrimmer], logger: logger)
+}
+
+/// What the operator should know about this configuration, in plain words.
+///
+/// A relay that listens on loopback and trusts no header is almost certainly behind a proxy on
+/// the same machine: every person then arrives from the proxy's address and all of them share
+/// one client budget, so a single person sending a few messages would lock out everyone.
+func makeOperatorWarnings(_ configuration: RelayConfiguration) -> [String] {
+    let host = configuration.host
+    let listensOnLoopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    guard configuration.clientAddressHeader.isEmpty, listensOnLoopback else { return [] }
+    return [
+        "client_address_header is empty and the relay listens on a loopback address: if a reverse proxy is in front, "
+            + "every person arrives from its address and all share one rate limit of \(configuration.clientBurst) "
+            + "messages at once; set client_address_header to the header the proxy writes the client's address in "
+            + "(such as X-Forwarded-For)"
+    ]
 }
 
 /// Opens the SQLite store in the data folder, creating the folder (mode 0700) if needed.

@@ -20,6 +20,8 @@ struct IntakeController: Sendable {
     /// The proxy's header naming the client's address; empty to use the connection's peer.
     let clientAddressHeader: String
     let maximumBodyBytes: Int
+    /// What the operator should fix, said at start and in `/healthz`'s body (nothing about people).
+    let operatorWarnings: [String]
     let logger: Logger
 
     var catalogues: Catalogues { formPage.layout.catalogues }
@@ -33,19 +35,16 @@ struct IntakeController: Sendable {
             return response
         }
         router.post("/submit") { request, context in try await submit(request, context: context) }
-        router.get("/healthz") { _, _ in Response(status: .noContent) }
+        router.get("/healthz") { _, _ in healthResponse() }
     }
 
     /// Reads the post, then takes the path its content asks for.
+    ///
+    /// Nothing is charged to the rate limits until the post has shown a valid, unused token (and,
+    /// sealed in the browser, a proof of work for its own envelope): junk costs an outsider as
+    /// much as it costs us, and cannot spend the budget real people need.
     func submit(_ request: Request, context: RelayRequestContext) async throws -> Response {
         var catalogue = catalogues.catalogue(for: request.uri.queryParameters["lang"].map(String.init))
-        switch limiter.admit(clientAddress: clientAddress(request, context)) {
-        case .allowed: break
-        case .clientLimited:
-            return .html(notices.problem(catalogue, key: "too_many"), status: .tooManyRequests)
-        case .intakeLimited:
-            return .html(notices.problem(catalogue, key: "busy"), status: .serviceUnavailable)
-        }
         let contentType = request.headers[.contentType].map { value in
             String(value.prefix { $0 != ";" }.filter { $0 != " " && $0 != "\t" }).lowercased()
         }
@@ -55,26 +54,30 @@ struct IntakeController: Sendable {
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maximumBodyBytes {
             return tooLarge(catalogue)
         }
-        var body: ByteBuffer
+        let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: maximumBodyBytes)
         } catch is NIOTooManyBytesError {
             return tooLarge(catalogue)
         }
+        // The body's bytes are overwritten by the allocator when NIO frees them
+        // (ProcessHardening); zeroing them here would only zero a copy of a shared buffer.
         let fields = body.withUnsafeReadableBytes { FormFields(decoding: $0) }
-        // The raw body may hold the person's words; wipe our copy now it has been read.
-        _ = body.withUnsafeMutableReadableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
         if let language = fields["form_language"], catalogues.codes.contains(language) {
             catalogue = catalogues.catalogue(for: language)
         }
+        let client = ClientAddress(request: request, context: context, header: clientAddressHeader)
         if let envelope = fields["envelope"] {
-            return try await acceptBrowserSealed(envelope, fields: fields, catalogue: catalogue)
+            return try await acceptBrowserSealed(envelope, fields: fields, catalogue: catalogue, client: client)
         }
-        return try await sealAndStore(fields, catalogue: catalogue)
+        return try await sealAndStore(fields, catalogue: catalogue, client: client)
     }
 
-    /// The form as typed (JavaScript off): check it, seal it here, store it.
-    private func sealAndStore(_ fields: FormFields, catalogue: Catalogue) async throws -> Response {
+    /// The form as typed (JavaScript off): check it, seal it here, store it. Every refusal shows
+    /// the form again with the person's text in it.
+    private func sealAndStore(_ fields: FormFields, catalogue: Catalogue, client: ClientAddress) async throws
+        -> Response
+    {
         let form = SubmissionForm(fields: fields, offeredLanguages: catalogues.codes)
         func again(_ noticeKey: String?, status: HTTPResponse.Status) -> Response {
             .html(
@@ -92,10 +95,19 @@ struct IntakeController: Sendable {
             switch tokens.check(fields["form_token"]) {
             case .tooQuick: notice = "notice.too_quick"
             case .expired, .missingOrForged: notice = "notice.expired"
+            case .alreadyUsed: return alreadySent(catalogue)
             case nil: break
             }
         }
-        guard notice == nil, form.errors.isEmpty else { return again(notice, status: .badRequest) }
+        guard notice == nil, form.errors.isEmpty, let token = fields["form_token"] else {
+            return again(notice, status: .badRequest)
+        }
+        switch limiter.admit(clientAddress: client.key) {
+        case .allowed: break
+        case .clientLimited: return again("notice.client_limited", status: .tooManyRequests)
+        case .intakeLimited: return again("notice.busy", status: .serviceUnavailable)
+        }
+        guard tokens.claim(token) else { return alreadySent(catalogue) }
         // Result rather than do/catch: Swift 6.3 crashes compiling a typed catch pattern here.
         let sealing = Result { () throws(SealingError) in
             try Envelope.seal(form.makeSubmission(), to: recipients.encryptionKeys)
@@ -103,10 +115,13 @@ struct IntakeController: Sendable {
         let envelope: [UInt8]
         switch sealing {
         case .success(let sealed): envelope = sealed
-        case .failure(.tooLong): return again("notice.record_too_long", status: .contentTooLarge)
+        case .failure(.tooLong):
+            tokens.release(token)
+            return again("notice.record_too_long", status: .contentTooLarge)
         case .failure(let error):
             // Never a receipt for what was not sealed. The keys were checked at start, so this
             // is the relay's fault, not the person's: their text is shown again, kept.
+            tokens.release(token)
             logger.error("could not seal a submission", metadata: ["error": "\(error)"])
             return again("notice.store_failed", status: .serviceUnavailable)
         }
@@ -114,22 +129,27 @@ struct IntakeController: Sendable {
             let stored = try await committer.append(envelope)
             return .html(templates.receipt(catalogue, code: ReceiptCode.make(chain: stored.chain), sealedBy: .server))
         } catch EnvelopeStore.AppendError.full {
+            tokens.release(token)
             return again("notice.full", status: .serviceUnavailable)
         } catch {
+            tokens.release(token)
             logger.error("could not store a submission", metadata: ["error.type": "\(type(of: error))"])
             return again("notice.store_failed", status: .serviceUnavailable)
         }
     }
 
     /// An envelope sealed in the browser: only its structure can be checked here.
-    private func acceptBrowserSealed(_ text: String, fields: FormFields, catalogue: Catalogue) async throws -> Response
-    {
+    private func acceptBrowserSealed(
+        _ text: String, fields: FormFields, catalogue: Catalogue, client: ClientAddress
+    ) async throws -> Response {
         if let trap = fields["leave_empty"], !trap.isEmpty {
             return .html(notices.problem(catalogue, key: "automated"), status: .badRequest)
         }
-        guard let token = fields["form_token"], tokens.check(token) == nil,
-            tokens.isProofOfWork(fields["pow"], for: token)
-        else {
+        let token = fields["form_token"] ?? ""
+        switch tokens.check(token) {
+        case nil: break
+        case .alreadyUsed: return alreadySent(catalogue)
+        case .tooQuick, .expired, .missingOrForged:
             return .html(notices.problem(catalogue, key: "automated"), status: .badRequest)
         }
         guard fields.problem == nil, let envelope = Base64.decode(text),
@@ -137,20 +157,41 @@ struct IntakeController: Sendable {
         else {
             return .html(notices.problem(catalogue, key: "bad_envelope"), status: .badRequest)
         }
+        guard tokens.isProofOfWork(fields["pow"], token: token, envelope: envelope) else {
+            return .html(notices.problem(catalogue, key: "automated"), status: .badRequest)
+        }
+        switch limiter.admit(clientAddress: client.key) {
+        case .allowed: break
+        case .clientLimited: return .html(notices.problem(catalogue, key: "too_many"), status: .tooManyRequests)
+        case .intakeLimited: return .html(notices.problem(catalogue, key: "busy"), status: .serviceUnavailable)
+        }
+        guard tokens.claim(token) else { return alreadySent(catalogue) }
         do {
             let stored = try await committer.append(envelope)
             return .html(templates.receipt(catalogue, code: ReceiptCode.make(chain: stored.chain), sealedBy: .browser))
         } catch EnvelopeStore.AppendError.full {
+            tokens.release(token)
             return .html(notices.problem(catalogue, key: "full"), status: .serviceUnavailable)
+        } catch {
+            tokens.release(token)
+            logger.error("could not store a submission", metadata: ["error.type": "\(type(of: error))"])
+            return .html(notices.problem(catalogue, key: "store_failed"), status: .serviceUnavailable)
         }
     }
 
-    /// The address to rate-limit by: the proxy's header when configured, else the peer.
-    private func clientAddress(_ request: Request, _ context: RelayRequestContext) -> String? {
-        guard !clientAddressHeader.isEmpty else { return context.peerAddress }
-        let forwarded = request.headers.first { $0.name.canonicalName == clientAddressHeader.lowercased() }?.value
-        return forwarded?.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) }
-            ?? context.peerAddress
+    /// 204 when all is well; 200 with one `warning:` line each when the operator has work to do.
+    private func healthResponse() -> Response {
+        guard !operatorWarnings.isEmpty else { return Response(status: .noContent) }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        let text = operatorWarnings.map { "warning: \($0)\n" }.joined()
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// A second post of a form whose message is stored: nothing new is stored, and the page
+    /// says so without showing the text again.
+    private func alreadySent(_ catalogue: Catalogue) -> Response {
+        .html(notices.problem(catalogue, key: "already_sent", goBack: false), status: .conflict)
     }
 
     private func tooLarge(_ catalogue: Catalogue) -> Response {

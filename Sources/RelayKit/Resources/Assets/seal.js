@@ -83,10 +83,18 @@
     return bits;
   }
 
-  // The light proof of work the relay asks of browser-sealed posts.
-  function proofOfWork(token, bits) {
+  function hex(bytes) {
+    var out = "";
+    for (var i = 0; i < bytes.length; i++) out += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+    return out;
+  }
+
+  // The light proof of work the relay asks of browser-sealed posts (RELAY-API.md section 5): for
+  // this token and this envelope only, so one solution cannot carry a second envelope.
+  function proofOfWork(token, envelope, bits) {
+    var challenge = token + ":" + hex(nacl.hash(envelope)) + ":";
     for (var n = 0; ; n++) {
-      if (leadingZeroBits(nacl.hash(utf8(token + ":" + n))) >= bits) return String(n);
+      if (leadingZeroBits(nacl.hash(utf8(challenge + n))) >= bits) return String(n);
     }
   }
 
@@ -230,7 +238,7 @@
         var envelope = sealRecord(record, recipients);
         record.fill(0);
         var token = value("form_token");
-        postSealed(envelope, token, proofOfWork(token, powBits));
+        postSealed(envelope, token, proofOfWork(token, envelope, powBits));
       } catch (error) {
         button.disabled = false;
         status.textContent = "";
