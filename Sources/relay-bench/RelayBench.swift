@@ -23,7 +23,7 @@ enum RelayBenchMain {
 struct RelayBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relay-bench", abstract: "Measure the crypto and storage limits, or fill a relay store.",
-        subcommands: [Limits.self, Fill.self, Sample.self, HTTPFloor.self])
+        subcommands: [Limits.self, Fill.self, Sample.self, Bodies.self, HTTPFloor.self])
 }
 
 /// Runs `body` repeatedly for about `duration` seconds and returns operations per second.
@@ -62,7 +62,8 @@ struct Limits: AsyncParsableCommand {
         emit(
             "bare crypto_box_seal 2 KiB",
             rate(seconds: seconds) {
-                plaintext.withPointer { _ = crypto_box_seal(&box, $0, 2048, first.publicKey) }
+                let status = plaintext.withPointer { crypto_box_seal(&box, $0, 2048, first.publicKey) }
+                precondition(status == 0, "crypto_box_seal refused a freshly made key")
             }, unit: "per second")
         emit(
             "bare crypto_box_seal_open 2 KiB",
@@ -78,6 +79,15 @@ struct Limits: AsyncParsableCommand {
         emit(
             "envelope open", try rate(seconds: seconds) { _ = try Envelope.open(envelope, with: first) },
             unit: "per second")
+
+        // What single-use tokens add to each post: a token checked, then claimed.
+        let tokens = FormTokens(key: SecretBytes.random(count: 32), minimumSeconds: 0, proofOfWorkBits: 1)
+        emit(
+            "form token issue + check + claim",
+            rate(seconds: seconds) {
+                let token = tokens.issue()
+                precondition(tokens.check(token) == nil && tokens.claim(token), "a fresh token was refused")
+            }, unit: "per second")
 
         let store = try EnvelopeStore(path: folder + "/bench-store.sqlite", maximumEnvelopes: .max, maximumBytes: .max)
         let clock = ContinuousClock()
@@ -129,5 +139,53 @@ struct Sample: AsyncParsableCommand {
             Submission(message: String(repeating: "A realistic account of what happened. ", count: 54)),
             to: [file.encryptionKey])
         print(Base64.encode(envelope))
+    }
+}
+
+/// Writes one urlencoded post a line, each with its own form token signed with the relay's key
+/// (read from its data folder), so that wrk can post thousands of forms that are all fresh:
+/// single-use tokens would refuse a body sent twice.
+struct Bodies: AsyncParsableCommand {
+    @Option(help: "The relay's data folder (it holds form-token.key).") var dataDir: String
+    @Option(help: "How many posts.") var count: Int
+    @Option(help: "The fields of a form as typed (urlencoded), or empty for browser-sealed posts.") var form = ""
+    @Option(help: "A base64 envelope for browser-sealed posts.") var envelope = ""
+    @Option(help: "The relay's proof_of_work_bits.") var bits = 0
+    @Option(help: "Where to write the posts.") var output: String
+
+    func run() async throws {
+        let key = try FormTokens.loadOrCreateKey(dataDirectory: dataDir)
+        // Issued a minute ago, so min_seconds_on_page never refuses them.
+        let issued = Int64(Date().timeIntervalSince1970) - 60
+        let tokens = FormTokens(key: key, minimumSeconds: 0, proofOfWorkBits: bits) { issued }
+        let envelopeBytes = envelope.isEmpty ? [] : (Base64.decode(envelope) ?? [])
+        let encodedEnvelope = envelope.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        var text = ""
+        text.reserveCapacity(count * (form.utf8.count + encodedEnvelope.utf8.count + 200))
+        for _ in 0..<count {
+            let token = tokens.issue()
+            if envelopeBytes.isEmpty {
+                text += "form_token=\(token)&\(form)\n"
+            } else {
+                let challenge = FormTokens.proofOfWorkChallenge(token: token, envelope: envelopeBytes)
+                text += "form_token=\(token)&pow=\(solve(challenge))&envelope=\(encodedEnvelope)\n"
+            }
+        }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+    }
+
+    /// The proof of work the browser finds: SHA-512(challenge ":" n) with `bits` leading zeros.
+    func solve(_ challenge: String) -> Int {
+        var counter = 0
+        while true {
+            let digest = SHA512.hash(Array("\(challenge):\(counter)".utf8))
+            var zeros = 0
+            for byte in digest {
+                zeros += byte.leadingZeroBitCount
+                if byte != 0 { break }
+            }
+            if zeros >= bits { return counter }
+            counter += 1
+        }
     }
 }

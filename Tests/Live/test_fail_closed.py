@@ -216,3 +216,38 @@ def test_one_outsider_flooding_cannot_lock_real_people_out(relay_factory, browse
     assert len(accepted) <= 2 <= burst, accepted
     assert set(refused) <= {400, 409, 429}, set(refused)
     assert "A real person, typed" in relay.pull_and_read(len(accepted) + 2)
+
+
+def test_a_refused_browser_sealed_post_keeps_the_text_and_says_what_to_do(relay_factory, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    from test_journeys import submit_and_wait_for_receipt
+
+    relay = relay_factory(min_seconds_on_page=4, client_burst=1, client_submissions_per_hour=1)
+    driver = browser(javascript=True)
+    driver.get(relay.address + "/")
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.ID, "contact-form").get_attribute("data-sealing") == "ready")
+    text = "Pasted straight in, and sent at once"
+    driver.find_element(By.ID, "message").send_keys(text)
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "error-summary"))
+    summary = driver.find_element(By.ID, "error-summary").text
+    assert "very quickly" in summary and "still in the form" in summary, summary
+    assert driver.find_element(By.ID, "message").get_attribute("value") == text
+    assert driver.find_element(By.CSS_SELECTOR, "button[type=submit]").is_enabled()
+    time.sleep(4)
+    assert "A" in submit_and_wait_for_receipt(driver)
+
+    # The same person's second message is over their limit: refused, kept, and told when to try.
+    driver.get(relay.address + "/")
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.ID, "contact-form").get_attribute("data-sealing") == "ready")
+    time.sleep(4)
+    driver.find_element(By.ID, "message").send_keys("A second message")
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "error-summary"))
+    summary = driver.find_element(By.ID, "error-summary").text
+    assert "wait an hour" in summary, summary
+    assert driver.find_element(By.ID, "message").get_attribute("value") == "A second message"
+    assert "A second message" not in relay.pull_and_read(1)

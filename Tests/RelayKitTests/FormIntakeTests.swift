@@ -31,8 +31,8 @@ struct FormIntakeTests {
             #expect(page.contains("The police cannot read it"))
             #expect(page.contains("name=\"message\""))
             #expect(page.contains("name=\"wants_contact\""))
-            // The empty form may be kept a while; a page holding someone's text never is.
-            #expect(response.headers[.cacheControl] == "private, max-age=600")
+            // Never kept: its token is single-use, and a page holding someone's text never is.
+            #expect(response.headers[.cacheControl] == "no-store")
             #expect(response.headers[.setCookie] == nil)
         }
     }

@@ -7,9 +7,9 @@ import Synchronization
 /// that comes too soon (a bot) or much later (a stale page) is noticed without tracking anyone,
 /// and once a message has been stored with it, it stores nothing more (a reloaded receipt, a
 /// replayed post). It is also part of the browser's proof-of-work challenge.
-final class FormTokens: Sendable {
+public final class FormTokens: Sendable {
     /// Why a token was not accepted.
-    enum Problem: Error, Equatable {
+    public enum Problem: Error, Equatable {
         case missingOrForged
         case tooQuick
         case expired
@@ -18,7 +18,7 @@ final class FormTokens: Sendable {
     }
 
     /// Name of the key's file in the data folder.
-    static let keyFileName = "form-token.key"
+    public static let keyFileName = "form-token.key"
 
     private let key: SecretBytes
     let minimumSeconds: Int
@@ -35,7 +35,8 @@ final class FormTokens: Sendable {
         let low: UInt64
     }
 
-    init(
+    /// Tokens signed with `key`; `now` is the clock, in Unix seconds.
+    public init(
         key: SecretBytes, minimumSeconds: Int, proofOfWorkBits: Int,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
@@ -47,7 +48,7 @@ final class FormTokens: Sendable {
     }
 
     /// "ISSUED.NONCE.TAG" for a form served now: a fresh nonce, so every form has its own token.
-    func issue() -> String {
+    public func issue() -> String {
         let signed = String(now()) + "." + Hex.encode(RandomBytes.make(count: 16))
         return signed + "." + Hex.encode(tag(signed))
     }
@@ -75,7 +76,7 @@ final class FormTokens: Sendable {
     }
 
     /// Checks a token posted with a form: ours, of the right age, and not used yet.
-    func check(_ token: String?) -> Problem? {
+    public func check(_ token: String?) -> Problem? {
         guard let (issued, id) = verify(token) else { return .missingOrForged }
         // Both are bounded timestamps, so the difference cannot overflow.
         let age = now() - issued
@@ -87,7 +88,7 @@ final class FormTokens: Sendable {
 
     /// Marks a checked token as used; false when another post used it first (the loser of a race
     /// between two posts of one form stores nothing).
-    func claim(_ token: String) -> Bool {
+    public func claim(_ token: String) -> Bool {
         guard let (issued, id) = verify(token) else { return false }
         let oldestLiveHour = (now() - Int64(maximumSeconds)) / 3600 - 1
         return used.withLock { used in
@@ -110,7 +111,7 @@ final class FormTokens: Sendable {
 
     /// The proof-of-work challenge for a browser-sealed post: the token and the envelope's hash,
     /// so one solution cannot carry a second envelope.
-    static func proofOfWorkChallenge(token: String, envelope: [UInt8]) -> String {
+    public static func proofOfWorkChallenge(token: String, envelope: [UInt8]) -> String {
         token + ":" + Hex.encode(SHA512.hash(envelope))
     }
 
@@ -136,7 +137,7 @@ final class FormTokens: Sendable {
 
     /// Reads the token key from the data folder, or makes it there (mode 0600) the first time, so
     /// that a restart does not turn away every form that was open.
-    static func loadOrCreateKey(dataDirectory: String) throws(RelayConfiguration.Problem) -> SecretBytes {
+    public static func loadOrCreateKey(dataDirectory: String) throws(RelayConfiguration.Problem) -> SecretBytes {
         let path = (dataDirectory as NSString).appendingPathComponent(keyFileName)
         let length = MessageAuthentication.keyLength
         let created = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)

@@ -29,10 +29,9 @@ struct IntakeController: Sendable {
     func addRoutes(to router: Router<RelayRequestContext>) {
         router.get("/") { request, _ in
             let catalogue = catalogues.catalogue(for: request.uri.queryParameters["lang"].map(String.init))
-            var response = Response.html(templates.form(catalogue, token: tokens.issue()))
-            // The empty form may be kept a while; anything holding a person's text never is.
-            response.headers[.cacheControl] = "private, max-age=600"
-            return response
+            // Never cached (the middleware's default, no-store): each form carries a single-use
+            // token, so a kept copy would be refused as "already sent" once its message is stored.
+            return Response.html(templates.form(catalogue, token: tokens.issue()))
         }
         router.post("/submit") { request, context in try await submit(request, context: context) }
         router.get("/healthz") { _, _ in healthResponse() }
@@ -139,43 +138,48 @@ struct IntakeController: Sendable {
     }
 
     /// An envelope sealed in the browser: only its structure can be checked here.
+    ///
+    /// The page's script posts it in the background and shows the receipt only on success; on a
+    /// refusal it keeps the person's text and says what to do, in words chosen by the reason
+    /// this sends in `Blind-Relay-Refusal`. Without the script, the page below is what shows.
     private func acceptBrowserSealed(
         _ text: String, fields: FormFields, catalogue: Catalogue, client: ClientAddress
     ) async throws -> Response {
-        if let trap = fields["leave_empty"], !trap.isEmpty {
-            return .html(notices.problem(catalogue, key: "automated"), status: .badRequest)
+        func refuse(_ reason: BrowserRefusal) -> Response {
+            var response = Response.html(
+                notices.problem(catalogue, key: reason.pageKey, goBack: reason != .alreadySent), status: reason.status)
+            if let name = BrowserRefusal.headerName { response.headers[name] = reason.rawValue }
+            return response
         }
+        if let trap = fields["leave_empty"], !trap.isEmpty { return refuse(.automated) }
         let token = fields["form_token"] ?? ""
         switch tokens.check(token) {
         case nil: break
-        case .alreadyUsed: return alreadySent(catalogue)
-        case .tooQuick, .expired, .missingOrForged:
-            return .html(notices.problem(catalogue, key: "automated"), status: .badRequest)
+        case .alreadyUsed: return refuse(.alreadySent)
+        case .tooQuick: return refuse(.tooQuick)
+        case .expired: return refuse(.expired)
+        case .missingOrForged: return refuse(.automated)
         }
         guard fields.problem == nil, let envelope = Base64.decode(text),
             let header = try? EnvelopeHeader(validating: envelope), header.recipientCount == recipients.keys.count
-        else {
-            return .html(notices.problem(catalogue, key: "bad_envelope"), status: .badRequest)
-        }
-        guard tokens.isProofOfWork(fields["pow"], token: token, envelope: envelope) else {
-            return .html(notices.problem(catalogue, key: "automated"), status: .badRequest)
-        }
+        else { return refuse(.badEnvelope) }
+        guard tokens.isProofOfWork(fields["pow"], token: token, envelope: envelope) else { return refuse(.automated) }
         switch limiter.admit(clientAddress: client.key) {
         case .allowed: break
-        case .clientLimited: return .html(notices.problem(catalogue, key: "too_many"), status: .tooManyRequests)
-        case .intakeLimited: return .html(notices.problem(catalogue, key: "busy"), status: .serviceUnavailable)
+        case .clientLimited: return refuse(.clientLimited)
+        case .intakeLimited: return refuse(.busy)
         }
-        guard tokens.claim(token) else { return alreadySent(catalogue) }
+        guard tokens.claim(token) else { return refuse(.alreadySent) }
         do {
             let stored = try await committer.append(envelope)
             return .html(templates.receipt(catalogue, code: ReceiptCode.make(chain: stored.chain), sealedBy: .browser))
         } catch EnvelopeStore.AppendError.full {
             tokens.release(token)
-            return .html(notices.problem(catalogue, key: "full"), status: .serviceUnavailable)
+            return refuse(.full)
         } catch {
             tokens.release(token)
             logger.error("could not store a submission", metadata: ["error.type": "\(type(of: error))"])
-            return .html(notices.problem(catalogue, key: "store_failed"), status: .serviceUnavailable)
+            return refuse(.storeFailed)
         }
     }
 
@@ -188,8 +192,8 @@ struct IntakeController: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    /// A second post of a form whose message is stored: nothing new is stored, and the page
-    /// says so without showing the text again.
+    /// A second post of a form whose message is stored (a reloaded receipt): nothing new is
+    /// stored, and the page says so without showing the text again.
     private func alreadySent(_ catalogue: Catalogue) -> Response {
         .html(notices.problem(catalogue, key: "already_sent", goBack: false), status: .conflict)
     }

@@ -104,8 +104,13 @@ struct FormPage: Sendable {
             [
                 "errors.heading", "errors.kept", "error.message_empty", "error.too_long", "error.method",
                 "error.details_missing", "error.untick", "form.sealing", "error.prefix", "notice.record_too_long",
+                "notice.connection_failed", "notice.not_accepted",
             ] + SubmissionForm.Field.allCases.map { "name.\($0.rawValue)" }
-        let pairs = keys.map { "\"\($0)\":\"\(escapeJSONInHTML(catalogue.text($0)))\"" }
+        // What to say for each reason a browser-sealed post can be refused, by that reason.
+        let refusals = BrowserRefusal.allCases.map { ("refusal.\($0.rawValue)", catalogue.text($0.scriptMessageKey)) }
+        let pairs = (keys.map { ($0, catalogue.text($0)) } + refusals).map { key, text in
+            "\"\(key)\":\"\(escapeJSONInHTML(text))\""
+        }
         return "<script type=\"application/json\" id=\"sealing-messages\">{\(pairs.joined(separator: ","))}</script>"
     }
 

@@ -160,7 +160,8 @@
     return errors;
   }
 
-  function showErrors(errors) {
+  // `note`, when given, follows the list: that the person's text is still here.
+  function showErrors(errors, note) {
     var old = document.getElementById("error-summary");
     if (old) old.parentNode.removeChild(old);
     var summary = document.createElement("div");
@@ -183,6 +184,11 @@
     });
     summary.appendChild(heading);
     summary.appendChild(list);
+    if (note) {
+      var kept = document.createElement("p");
+      kept.textContent = note;
+      summary.appendChild(kept);
+    }
     var main = document.getElementById("main");
     main.insertBefore(summary, main.firstChild);
     summary.focus();
@@ -207,22 +213,42 @@
     return encodeRecord(fields);
   }
 
-  // Posts only the envelope and the anti-spam fields, from a form of their own.
+  // Posts only the envelope and the anti-spam fields, in the background: the receipt replaces
+  // the page only once the relay has stored the message, and a refusal leaves the person's text
+  // where it is.
   function postSealed(envelope, token, pow) {
-    var sealed = document.createElement("form");
-    sealed.method = "post";
-    sealed.action = form.action;
-    sealed.hidden = true;
+    var body = new URLSearchParams();
     [["envelope", toBase64(envelope)], ["form_token", token], ["pow", pow],
      ["form_language", value("form_language")], ["leave_empty", value("leave_empty")]].forEach(function (pair) {
-      var input = document.createElement("input");
-      input.type = "hidden";
-      input.name = pair[0];
-      input.value = pair[1];
-      sealed.appendChild(input);
+      body.append(pair[0], pair[1]);
     });
-    document.body.appendChild(sealed);
-    sealed.submit();
+    return fetch(form.action, { method: "POST", body: body, credentials: "same-origin", cache: "no-store",
+                                redirect: "error", referrerPolicy: "no-referrer" });
+  }
+
+  // The receipt page takes the place of the form; nothing the person typed stays in the page.
+  function showReceipt(html) {
+    var receipt = new DOMParser().parseFromString(html, "text/html");
+    document.replaceChild(document.adoptNode(receipt.documentElement), document.documentElement);
+    var main = document.getElementById("main");
+    if (main) main.focus();
+  }
+
+  // A fresh token (and the keys, should they have changed) from a newly served form, so that
+  // pressing the button again can work.
+  function refreshForm() {
+    fetch("/?lang=" + encodeURIComponent(value("form_language")), { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        var token = fresh.querySelector("input[name='form_token']");
+        var freshForm = fresh.getElementById("contact-form");
+        if (!token || !freshForm) return;
+        var keys = (freshForm.getAttribute("data-recipients") || "").split(" ").filter(Boolean).map(fromBase64);
+        if (keys.length > 0 && keys.every(isUsableKey)) recipients = keys;
+        form.elements.form_token.value = token.value;
+      })
+      .catch(function () { /* the next press says what happens then */ });
   }
 
   form.addEventListener("submit", function (event) {
@@ -232,18 +258,33 @@
     status.textContent = messages["form.sealing"];
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
+    function refused(text) {
+      button.disabled = false;
+      status.textContent = "";
+      showErrors([["message", text]], messages["errors.kept"]);
+    }
     window.setTimeout(function () {
+      var envelope, token, pow;
       try {
         var record = buildRecord();
-        var envelope = sealRecord(record, recipients);
+        envelope = sealRecord(record, recipients);
         record.fill(0);
-        var token = value("form_token");
-        postSealed(envelope, token, proofOfWork(token, envelope, powBits));
+        token = value("form_token");
+        pow = proofOfWork(token, envelope, powBits);
       } catch (error) {
-        button.disabled = false;
-        status.textContent = "";
-        showErrors([["message", messages["notice.record_too_long"]]]);
+        refused(messages["notice.record_too_long"]);
+        return;
       }
+      postSealed(envelope, token, pow).then(function (response) {
+        return response.text().then(function (html) {
+          if (response.ok) { showReceipt(html); return; }
+          var reason = response.headers.get("Blind-Relay-Refusal") || "";
+          refused(messages["refusal." + reason] ||
+                  messages[response.status === 413 ? "notice.record_too_long" : "notice.not_accepted"]);
+          // Too quick: the same token will do in a moment. Already sent: sending again is a choice.
+          if (reason !== "too_quick" && reason !== "already_sent") refreshForm();
+        });
+      }).catch(function () { refused(messages["notice.connection_failed"]); });
     }, 0);
   });
   form.setAttribute("data-sealing", "ready");
