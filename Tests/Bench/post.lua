@@ -1,6 +1,6 @@
 -- wrk script: POST, as the form does, the urlencoded bodies in $BENCH_BODY_FILE, one a line.
--- Every body carries its own single-use form token, so each thread takes every Nth line
--- (N = $BENCH_THREADS) and no body is sent twice until the file runs out.
+-- Every body carries its own single-use form token, so thread k of N ($BENCH_THREADS) keeps
+-- lines k, k+N, k+2N, … and no body is sent twice until its share runs out.
 local created = 0
 function setup(thread)
   created = created + 1
@@ -8,15 +8,17 @@ function setup(thread)
 end
 
 function init(args)
+  local step = tonumber(os.getenv("BENCH_THREADS"))
   bodies = {}
-  for line in io.lines(os.getenv("BENCH_BODY_FILE")) do bodies[#bodies + 1] = line end
-  step = tonumber(os.getenv("BENCH_THREADS"))
-  index = id
+  local number = 0
+  for line in io.lines(os.getenv("BENCH_BODY_FILE")) do
+    if number % step == id - 1 then bodies[#bodies + 1] = line end
+    number = number + 1
+  end
+  index = 0
 end
 
 function request()
-  local body = bodies[index]
-  index = index + step
-  if index > #bodies then index = id end
-  return wrk.format("POST", nil, {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+  index = index % #bodies + 1
+  return wrk.format("POST", nil, {["Content-Type"] = "application/x-www-form-urlencoded"}, bodies[index])
 end
