@@ -61,3 +61,14 @@ public struct AcknowledgementResultBody: Codable, Sendable, Equatable {
     /// Creates the answer.
     public init(deleted: Int) { self.deleted = deleted }
 }
+
+/// The answer to `GET /api/v1/relay`: the relay's identity, which every signed request names.
+public struct RelayIdentityBody: Codable, Sendable, Equatable {
+    /// 16 bytes, hex.
+    public var relay: String
+
+    /// Creates the body.
+    public init(relay: String) {
+        self.relay = relay
+    }
+}

@@ -11,23 +11,29 @@ public enum SignedRequest {
     public static let nonceHeader = "Blind-Relay-Nonce"
     /// Header carrying the base64 Ed25519 signature.
     public static let signatureHeader = "Blind-Relay-Signature"
-    static let label = "blind-relay/v1/request"
+    static let label = "blind-relay/v2/request"
+    /// Length of a relay's identity: 16 random bytes made once, when its store is created.
+    public static let relayIdentityLength = 16
 
-    /// The exact bytes that are signed.
+    /// The exact bytes that are signed. `relay` is the identity of the relay the request is
+    /// for, so a request captured on its way to one relay is worthless at any other.
     public static func signedBytes(
-        method: String, path: String, query: String, timestamp: Int64, nonce: String, body: [UInt8]
+        relay: [UInt8], method: String, path: String, query: String, timestamp: Int64, nonce: String, body: [UInt8]
     ) -> [UInt8] {
-        let lines = [label, method, path, query, String(timestamp), nonce, Hex.encode(SHA512.hash(body))]
+        let lines = [
+            label, Hex.encode(relay), method, path, query, String(timestamp), nonce, Hex.encode(SHA512.hash(body)),
+        ]
         return Array(lines.joined(separator: "\n").utf8)
     }
 
-    /// The four headers of a request signed by `signer` at `timestamp`.
+    /// The four headers of a request for relay `relay`, signed by `signer` at `timestamp`.
     public static func headers(
-        signer: SigningKeyPair, method: String, path: String, query: String, body: [UInt8], timestamp: Int64
+        signer: SigningKeyPair, relay: [UInt8], method: String, path: String, query: String, body: [UInt8],
+        timestamp: Int64
     ) -> [(String, String)] {
         let nonce = Hex.encode(RandomBytes.make(count: 16))
         let bytes = signedBytes(
-            method: method, path: path, query: query, timestamp: timestamp, nonce: nonce, body: body)
+            relay: relay, method: method, path: path, query: query, timestamp: timestamp, nonce: nonce, body: body)
         return [
             (keyHeader, Base64.encode(signer.publicKey)),
             (timestampHeader, String(timestamp)),

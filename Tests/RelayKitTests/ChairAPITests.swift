@@ -11,12 +11,12 @@ import Testing
 
 /// Headers for a request signed by `signer`, optionally at another time.
 func signedHeaders(
-    _ signer: SigningKeyPair, method: String, path: String, query: String = "", body: [UInt8] = [],
+    _ signer: SigningKeyPair, relay: [UInt8], method: String, path: String, query: String = "", body: [UInt8] = [],
     timestamp: Int64 = Int64(Date().timeIntervalSince1970)
 ) -> HTTPFields {
     var fields = HTTPFields()
     for (name, value) in SignedRequest.headers(
-        signer: signer, method: method, path: path, query: query, body: body, timestamp: timestamp)
+        signer: signer, relay: relay, method: method, path: path, query: query, body: body, timestamp: timestamp)
     {
         if let fieldName = HTTPField.Name(name) { fields[fieldName] = value }
     }
@@ -45,7 +45,7 @@ struct ChairAPITests {
             let query = "after=1&limit=10"
             let response = try await client.execute(
                 uri: "/api/v1/envelopes?\(query)", method: .get,
-                headers: signedHeaders(fixture.signer, method: "GET", path: "/api/v1/envelopes", query: query))
+                headers: signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes", query: query))
             #expect(response.status == .ok)
             let page = try decodePage(response)
             #expect(page.envelopes.map(\.sequence) == [2, 3])
@@ -64,46 +64,59 @@ struct ChairAPITests {
     /// A request the API must refuse, and why.
     struct Refused: Sendable, CustomTestStringConvertible {
         let testDescription: String
-        let makeHeaders: @Sendable (_ chair: SigningKeyPair) -> HTTPFields
+        let makeHeaders: @Sendable (_ chair: SigningKeyPair, _ relay: [UInt8]) -> HTTPFields
         let query: String
     }
 
     static let refusedRequests: [Refused] = [
-        Refused(testDescription: "unsigned", makeHeaders: { _ in HTTPFields() }, query: "after=0"),
+        Refused(testDescription: "unsigned", makeHeaders: { _, _ in HTTPFields() }, query: "after=0"),
         Refused(
             testDescription: "signed by a key the relay does not know",
-            makeHeaders: { _ in
-                signedHeaders(SigningKeyPair.generate(), method: "GET", path: "/api/v1/envelopes", query: "after=0")
+            makeHeaders: { _, relay in
+                signedHeaders(SigningKeyPair.generate(), relay: relay, method: "GET", path: "/api/v1/envelopes", query: "after=0")
             }, query: "after=0"),
         Refused(
             testDescription: "expired",
-            makeHeaders: { chair in
+            makeHeaders: { chair, relay in
                 signedHeaders(
-                    chair, method: "GET", path: "/api/v1/envelopes", query: "after=0",
+                    chair, relay: relay, method: "GET", path: "/api/v1/envelopes", query: "after=0",
                     timestamp: Int64(Date().timeIntervalSince1970) - 3600)
             }, query: "after=0"),
         Refused(
             testDescription: "from the future",
-            makeHeaders: { chair in
+            makeHeaders: { chair, relay in
                 signedHeaders(
-                    chair, method: "GET", path: "/api/v1/envelopes", query: "after=0",
+                    chair, relay: relay, method: "GET", path: "/api/v1/envelopes", query: "after=0",
                     timestamp: Int64(Date().timeIntervalSince1970) + 3600)
             }, query: "after=0"),
         Refused(
+            testDescription: "signed for another relay (same chair key)",
+            makeHeaders: { chair, _ in
+                signedHeaders(
+                    chair, relay: RandomBytes.make(count: SignedRequest.relayIdentityLength), method: "GET",
+                    path: "/api/v1/envelopes", query: "after=0")
+            }, query: "after=0"),
+        Refused(
+            testDescription: "signed a minute before the relay started, inside the clock window",
+            makeHeaders: { chair, relay in
+                signedHeaders(
+                    chair, relay: relay, method: "GET", path: "/api/v1/envelopes", query: "after=0",
+                    timestamp: Int64(Date().timeIntervalSince1970) - 60)
+            }, query: "after=0"),
+        Refused(
             testDescription: "query changed after signing",
-            makeHeaders: { chair in
-                signedHeaders(chair, method: "GET", path: "/api/v1/envelopes", query: "after=0")
+            makeHeaders: { chair, relay in
+                signedHeaders(chair, relay: relay, method: "GET", path: "/api/v1/envelopes", query: "after=0")
             }, query: "after=1"),
         Refused(
             testDescription: "signed for another method",
-            makeHeaders: { chair in
-                signedHeaders(chair, method: "POST", path: "/api/v1/envelopes", query: "after=0")
+            makeHeaders: { chair, relay in
+                signedHeaders(chair, relay: relay, method: "POST", path: "/api/v1/envelopes", query: "after=0")
             }, query: "after=0"),
         Refused(
             testDescription: "signature of another key with this key's header",
-            makeHeaders: { chair in
-                var fields = signedHeaders(
-                    SigningKeyPair.generate(), method: "GET", path: "/api/v1/envelopes", query: "after=0")
+            makeHeaders: { chair, relay in
+                var fields = signedHeaders(SigningKeyPair.generate(), relay: relay, method: "GET", path: "/api/v1/envelopes", query: "after=0")
                 if let name = HTTPField.Name(SignedRequest.keyHeader) { fields[name] = Base64.encode(chair.publicKey) }
                 return fields
             }, query: "after=0"),
@@ -115,7 +128,7 @@ struct ChairAPITests {
         try await fixture.makeApplication().test(.router) { client in
             try await Self.submit(1, client: client)
             let response = try await client.execute(
-                uri: "/api/v1/envelopes?\(request.query)", method: .get, headers: request.makeHeaders(fixture.signer))
+                uri: "/api/v1/envelopes?\(request.query)", method: .get, headers: request.makeHeaders(fixture.signer, try fixture.relayIdentity()))
             #expect(response.status == .unauthorized)
             #expect(!String(buffer: response.body).contains("envelopes"))
         }
@@ -125,12 +138,36 @@ struct ChairAPITests {
     func replayIsRefused() async throws {
         let fixture = try RelayFixture()
         try await fixture.makeApplication().test(.router) { client in
-            let headers = signedHeaders(fixture.signer, method: "GET", path: "/api/v1/envelopes", query: "after=0")
+            let headers = signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes", query: "after=0")
             let first = try await client.execute(uri: "/api/v1/envelopes?after=0", method: .get, headers: headers)
             #expect(first.status == .ok)
             let again = try await client.execute(uri: "/api/v1/envelopes?after=0", method: .get, headers: headers)
             #expect(again.status == .unauthorized)
             #expect(String(buffer: again.body).contains("replay"))
+        }
+    }
+
+    @Test("a request captured before a restart is refused after it, though its nonce cache is empty")
+    func replayAcrossRestartIsRefused() async throws {
+        let fixture = try RelayFixture()
+        let headers = try await fixture.makeApplication().test(.router) { client in
+            let headers = signedHeaders(
+                fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes",
+                query: "after=0")
+            let first = try await client.execute(uri: "/api/v1/envelopes?after=0", method: .get, headers: headers)
+            #expect(first.status == .ok)
+            return headers
+        }
+        // Timestamps are whole seconds: the restart comes in a later one.
+        try await Task.sleep(for: .milliseconds(1_100))
+        try await fixture.makeApplication().test(.router) { client in
+            let again = try await client.execute(uri: "/api/v1/envelopes?after=0", method: .get, headers: headers)
+            #expect(again.status == .unauthorized)
+            #expect(String(buffer: again.body).contains("before the relay last started"))
+            let identity = try await client.execute(uri: "/api/v1/relay", method: .get)
+            #expect(
+                try JSONDecoder().decode(RelayIdentityBody.self, from: Data(buffer: identity.body)).relay
+                    == Hex.encode(try fixture.relayIdentity()))
         }
     }
 
@@ -141,19 +178,19 @@ struct ChairAPITests {
             try await Self.submit(3, client: client)
             let pageResponse = try await client.execute(
                 uri: "/api/v1/envelopes?after=0", method: .get,
-                headers: signedHeaders(fixture.signer, method: "GET", path: "/api/v1/envelopes", query: "after=0"))
+                headers: signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes", query: "after=0"))
             let page = try decodePage(pageResponse)
             let body = Array(try JSONEncoder().encode(AcknowledgementBody(through: 2, chain: page.envelopes[1].chain)))
             let ack = try await client.execute(
                 uri: "/api/v1/acknowledge", method: .post,
-                headers: signedHeaders(fixture.signer, method: "POST", path: "/api/v1/acknowledge", body: body),
+                headers: signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "POST", path: "/api/v1/acknowledge", body: body),
                 body: ByteBuffer(bytes: body))
             #expect(ack.status == .ok)
             #expect(try JSONDecoder().decode(AcknowledgementResultBody.self, from: Data(buffer: ack.body)).deleted == 2)
 
             let after = try await client.execute(
                 uri: "/api/v1/envelopes?after=0", method: .get,
-                headers: signedHeaders(fixture.signer, method: "GET", path: "/api/v1/envelopes", query: "after=0"))
+                headers: signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes", query: "after=0"))
             let remaining = try decodePage(after)
             #expect(remaining.envelopes.map(\.sequence) == [3])
             #expect(remaining.previousChain == page.envelopes[1].chain)
@@ -169,14 +206,14 @@ struct ChairAPITests {
             let page = try decodePage(
                 try await client.execute(
                     uri: "/api/v1/envelopes?after=0", method: .get,
-                    headers: signedHeaders(fixture.signer, method: "GET", path: "/api/v1/envelopes", query: "after=0")))
+                    headers: signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes", query: "after=0")))
             let signedBody = Array(
                 try JSONEncoder().encode(AcknowledgementBody(through: 1, chain: page.envelopes[0].chain)))
             let sentBody = Array(
                 try JSONEncoder().encode(AcknowledgementBody(through: 2, chain: page.envelopes[1].chain)))
             let tampered = try await client.execute(
                 uri: "/api/v1/acknowledge", method: .post,
-                headers: signedHeaders(fixture.signer, method: "POST", path: "/api/v1/acknowledge", body: signedBody),
+                headers: signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "POST", path: "/api/v1/acknowledge", body: signedBody),
                 body: ByteBuffer(bytes: sentBody))
             #expect(tampered.status == .unauthorized)
 
@@ -184,7 +221,7 @@ struct ChairAPITests {
                 try JSONEncoder().encode(AcknowledgementBody(through: 2, chain: page.envelopes[0].chain)))
             let mismatch = try await client.execute(
                 uri: "/api/v1/acknowledge", method: .post,
-                headers: signedHeaders(fixture.signer, method: "POST", path: "/api/v1/acknowledge", body: wrongChain),
+                headers: signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "POST", path: "/api/v1/acknowledge", body: wrongChain),
                 body: ByteBuffer(bytes: wrongChain))
             #expect(mismatch.status == .conflict)
         }

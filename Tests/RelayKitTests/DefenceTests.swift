@@ -58,7 +58,8 @@ struct DefenceTests {
             }
             var signed = headers
             for (name, value) in SignedRequest.headers(
-                signer: fixture.signer, method: "POST", path: "/api/v1/acknowledge", query: "",
+                signer: fixture.signer, relay: try fixture.relayIdentity(), method: "POST", path: "/api/v1/acknowledge",
+                query: "",
                 body: Array(canary.utf8),
                 timestamp: Int64(Date().timeIntervalSince1970))
             {

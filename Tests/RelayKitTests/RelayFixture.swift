@@ -39,6 +39,11 @@ struct RelayFixture {
         return try await buildApplication(configuration: configuration, logger: logger)
     }
 
+    /// The identity of this fixture's relay (its store must exist: call once the app is built).
+    func relayIdentity() throws -> [UInt8] {
+        try openStore().relayIdentity
+    }
+
     /// Opens the store file directly, as the host could.
     func openStore() throws -> EnvelopeStore {
         try EnvelopeStore(path: databasePath, maximumEnvelopes: 1_000, maximumBytes: 1 << 30)

@@ -6,13 +6,30 @@ import Sodium
     import FoundationNetworking
 #endif
 
-/// Talks to the relay's chair API, signing every request with the chair's key.
+/// Talks to the relay's chair API, signing every request with the chair's key and the relay's
+/// identity, so that no request is good at any other relay.
 struct RelayClient {
     let baseURL: URL
     let signer: SigningKeyPair
+    /// The relay's identity (docs/RELAY-API.md section 3), asked for once by `connect`.
+    private(set) var relayIdentity: [UInt8] = []
+
+    /// Checks the address the chair typed, then asks the relay for its identity.
+    static func connect(address: String, signer: SigningKeyPair) async throws(ChairError) -> RelayClient {
+        var client = try RelayClient(address: address, signer: signer)
+        let data = try await client.send(method: "GET", path: "/api/v1/relay", query: "", body: [], signed: false)
+        guard let body = try? JSONDecoder().decode(RelayIdentityBody.self, from: data),
+            let identity = Hex.decode(body.relay), identity.count == SignedRequest.relayIdentityLength
+        else {
+            throw ChairError(
+                "the relay's answer could not be read", hint: "check that --relay is the Blind Relay's address")
+        }
+        client.relayIdentity = identity
+        return client
+    }
 
     /// Validates the address the chair typed.
-    init(address: String, signer: SigningKeyPair) throws(ChairError) {
+    private init(address: String, signer: SigningKeyPair) throws(ChairError) {
         guard let url = URL(string: address), let scheme = url.scheme?.lowercased(),
             scheme == "https" || scheme == "http",
             url.host != nil
@@ -28,7 +45,7 @@ struct RelayClient {
     /// One page of envelopes after `after`.
     func fetchPage(after: Int64, limit: Int) async throws(ChairError) -> EnvelopePageBody {
         let data = try await send(
-            method: "GET", path: "/api/v1/envelopes", query: "after=\(after)&limit=\(limit)", body: [])
+            method: "GET", path: "/api/v1/envelopes", query: "after=\(after)&limit=\(limit)", body: [], signed: true)
         do {
             return try JSONDecoder().decode(EnvelopePageBody.self, from: data)
         } catch {
@@ -45,11 +62,13 @@ struct RelayClient {
         } catch {
             throw ChairError("could not prepare the acknowledgement", hint: "run 'chair pull' again")
         }
-        let data = try await send(method: "POST", path: "/api/v1/acknowledge", query: "", body: body)
+        let data = try await send(method: "POST", path: "/api/v1/acknowledge", query: "", body: body, signed: true)
         return (try? JSONDecoder().decode(AcknowledgementResultBody.self, from: data))?.deleted ?? 0
     }
 
-    private func send(method: String, path: String, query: String, body: [UInt8]) async throws(ChairError) -> Data {
+    private func send(method: String, path: String, query: String, body: [UInt8], signed: Bool) async throws(ChairError)
+        -> Data
+    {
         let basePath = baseURL.path.hasSuffix("/") ? String(baseURL.path.dropLast()) : baseURL.path
         let fullPath = basePath + path
         var components = URLComponents()
@@ -68,11 +87,13 @@ struct RelayClient {
             request.httpBody = Data(body)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
-        let timestamp = Int64(Date().timeIntervalSince1970)
-        for (name, value) in SignedRequest.headers(
-            signer: signer, method: method, path: fullPath, query: query, body: body, timestamp: timestamp)
-        {
-            request.setValue(value, forHTTPHeaderField: name)
+        if signed {
+            for (name, value) in SignedRequest.headers(
+                signer: signer, relay: relayIdentity, method: method, path: fullPath, query: query, body: body,
+                timestamp: Int64(Date().timeIntervalSince1970))
+            {
+                request.setValue(value, forHTTPHeaderField: name)
+            }
         }
         let data: Data
         let response: URLResponse

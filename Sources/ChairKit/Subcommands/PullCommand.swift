@@ -29,7 +29,7 @@ struct PullCommand: AsyncChairSubcommand {
 
     func execute() async throws(ChairError) {
         let identity = try options.unlock()
-        let client = try RelayClient(address: relay, signer: identity.signing)
+        let client = try await RelayClient.connect(address: relay, signer: identity.signing)
         let session = PullSession(
             client: client, store: try store.open(identityPath: options.identityPath, identity: identity),
             identity: identity,

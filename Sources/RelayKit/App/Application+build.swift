@@ -52,7 +52,8 @@ public func buildApplication(
     ChairAPIController(
         store: store,
         authenticator: RequestAuthenticator(
-            signingKeys: recipients.signingKeys, clockWindowSeconds: configuration.clockWindowSeconds)
+            signingKeys: recipients.signingKeys, relayIdentity: store.relayIdentity,
+            clockWindowSeconds: configuration.clockWindowSeconds)
     ).addRoutes(to: router)
 
     for key in recipients.keys {

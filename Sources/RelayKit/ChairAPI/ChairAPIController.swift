@@ -13,6 +13,9 @@ struct ChairAPIController: Sendable {
 
     func addRoutes(to router: Router<RelayRequestContext>) {
         let api = router.group("api/v1")
+        api.get("relay") { _, _ in
+            try Self.json(RelayIdentityBody(relay: Hex.encode(store.relayIdentity)))
+        }
         api.get("envelopes") { request, _ in try await fetchEnvelopes(request) }
         api.post("acknowledge") { request, _ in try await acknowledge(request) }
     }

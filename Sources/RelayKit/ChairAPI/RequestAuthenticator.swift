@@ -11,18 +11,24 @@ actor RequestAuthenticator {
     }
 
     private let signingKeys: [[UInt8]]
+    private let relayIdentity: [UInt8]
     private let clockWindow: Int64
+    /// When this process started: nonces seen before it are forgotten, so no request signed
+    /// before it is accepted after it (a captured request cannot replay across a restart).
     private var seenNonces: [String: Int64] = [:]
     private let nonceLimit = 100_000
+    private let startedAt: Int64
     private let now: @Sendable () -> Int64
 
     init(
-        signingKeys: [[UInt8]], clockWindowSeconds: Int,
+        signingKeys: [[UInt8]], relayIdentity: [UInt8], clockWindowSeconds: Int,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         self.signingKeys = signingKeys
+        self.relayIdentity = relayIdentity
         self.clockWindow = Int64(clockWindowSeconds)
         self.now = now
+        startedAt = now()
     }
 
     /// Accepts the request or says why not. A nonce is remembered only once the signature holds,
@@ -47,8 +53,15 @@ actor RequestAuthenticator {
                     "the request's time is more than \(clockWindow) seconds from the relay's clock; check your computer's clock"
             )
         }
+        guard timestamp >= startedAt else {
+            throw Refusal(
+                reason:
+                    "the request was signed before the relay last started, so it may be a replay; send it again (if this repeats, check your computer's clock)"
+            )
+        }
         let signed = SignedRequest.signedBytes(
-            method: method, path: path, query: query, timestamp: timestamp, nonce: nonce, body: body)
+            relay: relayIdentity, method: method, path: path, query: query, timestamp: timestamp, nonce: nonce,
+            body: body)
         guard SigningKeyPair.verify(signature: signature, message: signed, publicKey: key) else {
             throw Refusal(reason: "the signature does not match the request")
         }

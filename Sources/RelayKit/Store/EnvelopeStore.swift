@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RelayProtocol
+import Sodium
 
 /// The relay's durable store: ciphertext only, each row chained to the one before.
 ///
@@ -38,6 +39,9 @@ public final class EnvelopeStore: Sendable {
 
     let writer: DatabasePool
     let quota: (envelopes: Int, bytes: Int)
+    /// 16 random bytes made when the store was created: which relay this is, for the chair's
+    /// signatures (and, later, to tell a restored or recreated store from the one it replaced).
+    public let relayIdentity: [UInt8]
 
     /// Opens (or creates) the store at `path`.
     public init(path: String, maximumEnvelopes: Int, maximumBytes: Int) throws {
@@ -64,6 +68,9 @@ public final class EnvelopeStore: Sendable {
         }
         quota = (maximumEnvelopes, maximumBytes)
         try Self.migrator.migrate(writer)
+        guard let identity = try writer.read({ db in try Data.fetchOne(db, sql: "SELECT identifier FROM relay_identity") })
+        else { throw DatabaseError(message: "the relay_identity row is missing") }
+        relayIdentity = Array(identity)
     }
 
     static var migrator: DatabaseMigrator {
@@ -90,6 +97,18 @@ public final class EnvelopeStore: Sendable {
             try db.execute(
                 sql: "INSERT INTO store_state VALUES (1, 0, ?, 0, ?, 0, 0)",
                 arguments: [Data(HashChain.genesis), Data(HashChain.genesis)])
+        }
+        migrator.registerMigration("v2: relay identity") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE relay_identity (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        identifier BLOB NOT NULL CHECK (length(identifier) = 16)
+                    ) STRICT;
+                    """)
+            try db.execute(
+                sql: "INSERT INTO relay_identity VALUES (1, ?)",
+                arguments: [Data(RandomBytes.make(count: SignedRequest.relayIdentityLength))])
         }
         return migrator
     }
