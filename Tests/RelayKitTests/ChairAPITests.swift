@@ -45,7 +45,9 @@ struct ChairAPITests {
             let query = "after=1&limit=10"
             let response = try await client.execute(
                 uri: "/api/v1/envelopes?\(query)", method: .get,
-                headers: signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes", query: query))
+                headers: signedHeaders(
+                    fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes",
+                    query: query))
             #expect(response.status == .ok)
             let page = try decodePage(response)
             #expect(page.envelopes.map(\.sequence) == [2, 3])
@@ -73,7 +75,8 @@ struct ChairAPITests {
         Refused(
             testDescription: "signed by a key the relay does not know",
             makeHeaders: { _, relay in
-                signedHeaders(SigningKeyPair.generate(), relay: relay, method: "GET", path: "/api/v1/envelopes", query: "after=0")
+                signedHeaders(
+                    SigningKeyPair.generate(), relay: relay, method: "GET", path: "/api/v1/envelopes", query: "after=0")
             }, query: "after=0"),
         Refused(
             testDescription: "expired",
@@ -116,7 +119,8 @@ struct ChairAPITests {
         Refused(
             testDescription: "signature of another key with this key's header",
             makeHeaders: { chair, relay in
-                var fields = signedHeaders(SigningKeyPair.generate(), relay: relay, method: "GET", path: "/api/v1/envelopes", query: "after=0")
+                var fields = signedHeaders(
+                    SigningKeyPair.generate(), relay: relay, method: "GET", path: "/api/v1/envelopes", query: "after=0")
                 if let name = HTTPField.Name(SignedRequest.keyHeader) { fields[name] = Base64.encode(chair.publicKey) }
                 return fields
             }, query: "after=0"),
@@ -128,7 +132,8 @@ struct ChairAPITests {
         try await fixture.makeApplication().test(.router) { client in
             try await Self.submit(1, client: client)
             let response = try await client.execute(
-                uri: "/api/v1/envelopes?\(request.query)", method: .get, headers: request.makeHeaders(fixture.signer, try fixture.relayIdentity()))
+                uri: "/api/v1/envelopes?\(request.query)", method: .get,
+                headers: request.makeHeaders(fixture.signer, try fixture.relayIdentity()))
             #expect(response.status == .unauthorized)
             #expect(!String(buffer: response.body).contains("envelopes"))
         }
@@ -138,7 +143,9 @@ struct ChairAPITests {
     func replayIsRefused() async throws {
         let fixture = try RelayFixture()
         try await fixture.makeApplication().test(.router) { client in
-            let headers = signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes", query: "after=0")
+            let headers = signedHeaders(
+                fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes",
+                query: "after=0")
             let first = try await client.execute(uri: "/api/v1/envelopes?after=0", method: .get, headers: headers)
             #expect(first.status == .ok)
             let again = try await client.execute(uri: "/api/v1/envelopes?after=0", method: .get, headers: headers)
@@ -178,19 +185,25 @@ struct ChairAPITests {
             try await Self.submit(3, client: client)
             let pageResponse = try await client.execute(
                 uri: "/api/v1/envelopes?after=0", method: .get,
-                headers: signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes", query: "after=0"))
+                headers: signedHeaders(
+                    fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes",
+                    query: "after=0"))
             let page = try decodePage(pageResponse)
             let body = Array(try JSONEncoder().encode(AcknowledgementBody(through: 2, chain: page.envelopes[1].chain)))
             let ack = try await client.execute(
                 uri: "/api/v1/acknowledge", method: .post,
-                headers: signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "POST", path: "/api/v1/acknowledge", body: body),
+                headers: signedHeaders(
+                    fixture.signer, relay: try fixture.relayIdentity(), method: "POST", path: "/api/v1/acknowledge",
+                    body: body),
                 body: ByteBuffer(bytes: body))
             #expect(ack.status == .ok)
             #expect(try JSONDecoder().decode(AcknowledgementResultBody.self, from: Data(buffer: ack.body)).deleted == 2)
 
             let after = try await client.execute(
                 uri: "/api/v1/envelopes?after=0", method: .get,
-                headers: signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes", query: "after=0"))
+                headers: signedHeaders(
+                    fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes",
+                    query: "after=0"))
             let remaining = try decodePage(after)
             #expect(remaining.envelopes.map(\.sequence) == [3])
             #expect(remaining.previousChain == page.envelopes[1].chain)
@@ -206,14 +219,18 @@ struct ChairAPITests {
             let page = try decodePage(
                 try await client.execute(
                     uri: "/api/v1/envelopes?after=0", method: .get,
-                    headers: signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes", query: "after=0")))
+                    headers: signedHeaders(
+                        fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes",
+                        query: "after=0")))
             let signedBody = Array(
                 try JSONEncoder().encode(AcknowledgementBody(through: 1, chain: page.envelopes[0].chain)))
             let sentBody = Array(
                 try JSONEncoder().encode(AcknowledgementBody(through: 2, chain: page.envelopes[1].chain)))
             let tampered = try await client.execute(
                 uri: "/api/v1/acknowledge", method: .post,
-                headers: signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "POST", path: "/api/v1/acknowledge", body: signedBody),
+                headers: signedHeaders(
+                    fixture.signer, relay: try fixture.relayIdentity(), method: "POST", path: "/api/v1/acknowledge",
+                    body: signedBody),
                 body: ByteBuffer(bytes: sentBody))
             #expect(tampered.status == .unauthorized)
 
@@ -221,7 +238,9 @@ struct ChairAPITests {
                 try JSONEncoder().encode(AcknowledgementBody(through: 2, chain: page.envelopes[0].chain)))
             let mismatch = try await client.execute(
                 uri: "/api/v1/acknowledge", method: .post,
-                headers: signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "POST", path: "/api/v1/acknowledge", body: wrongChain),
+                headers: signedHeaders(
+                    fixture.signer, relay: try fixture.relayIdentity(), method: "POST", path: "/api/v1/acknowledge",
+                    body: wrongChain),
                 body: ByteBuffer(bytes: wrongChain))
             #expect(mismatch.status == .conflict)
         }

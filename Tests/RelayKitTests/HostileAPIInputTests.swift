@@ -24,7 +24,9 @@ struct HostileAPIInputTests {
         let fixture = try RelayFixture()
         try await fixture.makeApplication().test(.router) { client in
             for text in Self.hostileNumbers + ["0", "1700000000"] {
-                var headers = signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes", query: "after=0")
+                var headers = signedHeaders(
+                    fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes",
+                    query: "after=0")
                 headers[try #require(HTTPField.Name(SignedRequest.timestampHeader))] = text
                 let response = try await client.execute(
                     uri: "/api/v1/envelopes?after=0", method: .get, headers: headers)
@@ -32,7 +34,9 @@ struct HostileAPIInputTests {
             }
             let fine = try await client.execute(
                 uri: "/api/v1/envelopes?after=0", method: .get,
-                headers: signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes", query: "after=0"))
+                headers: signedHeaders(
+                    fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes",
+                    query: "after=0"))
             #expect(fine.status == .ok)
         }
     }
@@ -50,7 +54,9 @@ struct HostileAPIInputTests {
             for query in queries {
                 let response = try await client.execute(
                     uri: "/api/v1/envelopes?\(query)", method: .get,
-                    headers: signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes", query: query))
+                    headers: signedHeaders(
+                        fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes",
+                        query: query))
                 // 401 where the test client re-encodes the URI (spaces, non-ASCII), so what arrives is
                 // no longer what was signed.
                 #expect(
@@ -60,7 +66,9 @@ struct HostileAPIInputTests {
             let query = "after=\(APINumbers.maximumSequence)"
             let response = try await client.execute(
                 uri: "/api/v1/envelopes?\(query)", method: .get,
-                headers: signedHeaders(fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes", query: query))
+                headers: signedHeaders(
+                    fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes",
+                    query: query))
             #expect(response.status == .ok)
             #expect(try decodePage(response).envelopes.isEmpty)
         }

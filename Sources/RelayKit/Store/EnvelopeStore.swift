@@ -68,7 +68,9 @@ public final class EnvelopeStore: Sendable {
         }
         quota = (maximumEnvelopes, maximumBytes)
         try Self.migrator.migrate(writer)
-        guard let identity = try writer.read({ db in try Data.fetchOne(db, sql: "SELECT identifier FROM relay_identity") })
+        guard
+            let identity = try writer.read({ db in try Data.fetchOne(db, sql: "SELECT identifier FROM relay_identity") }
+            )
         else { throw DatabaseError(message: "the relay_identity row is missing") }
         relayIdentity = Array(identity)
     }
