@@ -53,13 +53,21 @@ enum SubmissionText {
         }
     }
 
-    /// The text with control characters made harmless: a submission comes from anyone, and
-    /// escape sequences in it could rewrite what the chair's terminal shows.
+    /// The text with control characters made harmless and invisible ones made visible: a
+    /// submission comes from anyone, and escape sequences in it could rewrite what the chair's
+    /// terminal shows, while a right-to-left override (U+202E), a zero-width character or a line
+    /// separator could show contact details reversed, joined or hidden. Each of those is shown
+    /// as `⟨U+XXXX⟩` instead; the stored record keeps the text exactly as sent.
     static func safeForTerminal(_ text: String) -> String {
         var result = String.UnicodeScalarView()
         var previousWasCarriageReturn = false
+        var previous: Unicode.Scalar?
+        var inTagSequence = false
         for scalar in text.unicodeScalars {
-            defer { previousWasCarriageReturn = scalar == "\r" }
+            defer {
+                previousWasCarriageReturn = scalar == "\r"
+                previous = scalar
+            }
             switch scalar {
             case "\n":
                 if !previousWasCarriageReturn { result.append(scalar) }
@@ -68,10 +76,64 @@ enum SubmissionText {
             case "\t":
                 result.append(scalar)
             default:
-                result.append(scalar.properties.generalCategory == .control ? "\u{FFFD}" : scalar)
+                if scalar.properties.generalCategory == .control {
+                    result.append("\u{FFFD}")
+                } else if isInvisible(scalar, after: previous, inTagSequence: &inTagSequence) {
+                    result.append(contentsOf: visibleName(of: scalar).unicodeScalars)
+                } else {
+                    result.append(scalar)
+                }
             }
         }
         return String(result)
+    }
+
+    /// The same characters as `safeForTerminal` marks, escaped as `\uXXXX` in JSON text: the
+    /// value a JSON reader gets is exactly what was sent, but nothing hides in the file.
+    static func escapingInvisibles(inJSON json: String) -> String {
+        var result = String.UnicodeScalarView()
+        var previous: Unicode.Scalar?
+        var inTagSequence = false
+        for scalar in json.unicodeScalars {
+            defer { previous = scalar }
+            guard isInvisible(scalar, after: previous, inTagSequence: &inTagSequence) else {
+                result.append(scalar)
+                continue
+            }
+            // JSON escapes UTF-16 code units: a scalar beyond the BMP is a surrogate pair.
+            for unit in String(scalar).utf16 {
+                let digits = String(unit, radix: 16, uppercase: true)
+                result.append(
+                    contentsOf: ("\\u" + String(repeating: "0", count: 4 - digits.count) + digits).unicodeScalars)
+            }
+        }
+        return String(result)
+    }
+
+    /// Format characters (bidirectional embeddings, overrides and isolates, zero-width spaces
+    /// and joiners, the byte-order mark, invisible operators, tags) and line and paragraph
+    /// separators. Two uses are kept because emoji need them: a zero-width joiner after an emoji,
+    /// and the tag characters of a subdivision flag (Wales, Scotland, England) after U+1F3F4.
+    static func isInvisible(_ scalar: Unicode.Scalar, after previous: Unicode.Scalar?, inTagSequence: inout Bool)
+        -> Bool
+    {
+        let category = scalar.properties.generalCategory
+        guard category == .format || category == .lineSeparator || category == .paragraphSeparator else {
+            inTagSequence = false
+            return false
+        }
+        if scalar == "\u{200D}", let previous, previous.properties.isEmoji { return false }
+        if (0xE0020...0xE007F).contains(scalar.value) {
+            if previous == "\u{1F3F4}" { inTagSequence = true }
+            return !inTagSequence
+        }
+        inTagSequence = false
+        return true
+    }
+
+    static func visibleName(of scalar: Unicode.Scalar) -> String {
+        let digits = String(scalar.value, radix: 16, uppercase: true)
+        return "⟨U+" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "⟩"
     }
 
     private static func indentContinuation(_ text: String, by width: Int) -> String {

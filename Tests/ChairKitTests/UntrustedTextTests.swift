@@ -1,0 +1,57 @@
+import Envelope
+import Foundation
+import Testing
+
+@testable import ChairKit
+
+/// Text a sender controls must not be able to disguise itself in the chair's terminal or files.
+@Suite("Untrusted text shown to the chair")
+struct UntrustedTextTests {
+    @Test("bidi overrides, zero-width and separator characters are shown, not obeyed")
+    func invisiblesAreVisible() {
+        let cases: [(String, String)] = [
+            ("call 07700\u{202E}123 900", "call 07700⟨U+202E⟩123 900"),
+            ("me@ex\u{200B}ample.org", "me@ex⟨U+200B⟩ample.org"),
+            ("line one\u{2028}line two", "line one⟨U+2028⟩line two"),
+            ("para\u{2029}graph", "para⟨U+2029⟩graph"),
+            ("\u{2066}isolated\u{2069}", "⟨U+2066⟩isolated⟨U+2069⟩"),
+            ("\u{FEFF}bom", "⟨U+FEFF⟩bom"),
+            ("hidden\u{E0041}\u{E0042}tags", "hidden⟨U+E0041⟩⟨U+E0042⟩tags"),
+            ("joiner\u{200D}alone", "joiner⟨U+200D⟩alone"),
+            ("escape \u{1B}[2J", "escape \u{FFFD}[2J"),
+        ]
+        for (sent, shown) in cases {
+            #expect(SubmissionText.safeForTerminal(sent) == shown, "\(sent.unicodeScalars.map(\.value))")
+        }
+    }
+
+    @Test("emoji that need joiners and tags are left whole: a family, the flag of Wales")
+    func emojiAreKept() {
+        let family = "👩\u{200D}👩\u{200D}👧"
+        let wales = "\u{1F3F4}\u{E0067}\u{E0062}\u{E0077}\u{E006C}\u{E0073}\u{E007F}"
+        let text = "from \(family) in \(wales), Caerdydd — שלום مرحبا"
+        #expect(SubmissionText.safeForTerminal(text) == text)
+    }
+
+    @Test("a record read as text or JSON shows the override; the JSON still holds the exact text")
+    func readOutputs() throws {
+        let details = "07700\u{202E}321 900"
+        let submission = Submission(
+            message: "please\u{200B}help",
+            contact: ContactRequest(name: "Ann\u{2028}B", method: .phone, details: details))
+        let text = SubmissionText.render(submission)
+        #expect(text.contains("07700⟨U+202E⟩321 900"))
+        #expect(text.contains("please⟨U+200B⟩help"))
+        #expect(!text.unicodeScalars.contains("\u{202E}"))
+
+        let json = SubmissionText.escapingInvisibles(
+            inJSON: String(
+                decoding: try JSONEncoder().encode(["details": details, "flag": "\u{E0041}"]), as: UTF8.self))
+        #expect(json.contains("\\u202E"))
+        #expect(json.contains("\\uDB40\\uDC41"))
+        #expect(!json.unicodeScalars.contains("\u{202E}"))
+        let decoded = try JSONDecoder().decode([String: String].self, from: Data(json.utf8))
+        #expect(decoded["details"] == details)
+        #expect(decoded["flag"] == "\u{E0041}")
+    }
+}
