@@ -10,6 +10,13 @@ public enum RandomBytes {
         return bytes
     }
 
+    /// A uniformly random number below `upperBound` (no modulo bias), from the system's
+    /// secure random source.
+    public static func uniform(below upperBound: UInt32) -> UInt32 {
+        Sodium.ensureInitialised()
+        return randombytes_uniform(upperBound)
+    }
+
     /// `count` bytes expanded deterministically from a 32-byte seed
     /// (`randombytes_buf_deterministic`); for reproducible test vectors only.
     public static func makeDeterministic(count: Int, seed: [UInt8]) -> SecretBytes {

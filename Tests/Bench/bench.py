@@ -19,7 +19,7 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSPHRASE = "lantern okapi velvet harbour"
+PASSPHRASE = "quarry nimbus tulip ferret gazebo"
 MESSAGE = ("I want to tell you what happened to my family at the bus station last week. " * 27)[:2048]
 
 

@@ -1,5 +1,6 @@
 import Envelope
 import Foundation
+import Sodium
 import Testing
 
 @testable import ChairKit
@@ -53,5 +54,47 @@ struct UntrustedTextTests {
         let decoded = try JSONDecoder().decode([String: String].self, from: Data(json.utf8))
         #expect(decoded["details"] == details)
         #expect(decoded["flag"] == "\u{E0041}")
+    }
+}
+
+/// The passphrase estimate: what people choose is refused, what is chosen at random passes.
+@Suite("Passphrase strength")
+struct PassphraseStrengthTests {
+    @Test("common choices score low; random words and random characters score high")
+    func estimates() {
+        for weak in [
+            "Password123!", "Summer2026!!", "correct horse battery staple", "qwertyuiopasdfgh", "1234567890123456",
+            "Tr0ub4dor&3", "iloveyou2024", "Chelsea1905!!", "aaaaaaaaaaaaaaaaaaaaaaaa", "monkeymonkeymonkey",
+            "12/03/1985london",
+        ] {
+            #expect(PassphraseStrength.bits(weak) < PassphraseStrength.minimumBits, "\(weak)")
+        }
+        for strong in ["quarry nimbus tulip ferret gazebo", "k9#Vq2!mZt8@Lw4x", "tidal ember quokka sprout zenith"] {
+            #expect(PassphraseStrength.bits(strong) >= PassphraseStrength.minimumBits, "\(strong)")
+        }
+        // Four words from the list, chosen at random, are just enough; three are not.
+        #expect(PassphraseStrength.bits("abacus abdomen abide zoology") >= PassphraseStrength.minimumBits)
+        #expect(PassphraseStrength.bits("abacus abdomen zoology") < PassphraseStrength.minimumBits)
+    }
+
+    @Test("every suggestion is five words of the list and passes the policy")
+    func suggestionsPass() {
+        #expect(WordList.words.count == 7_776)
+        var seen = Set<String>()
+        for _ in 0..<200 {
+            let suggestion = PassphrasePolicy.suggestion()
+            let words = suggestion.split(separator: " ")
+            #expect(words.count == 5 && words.allSatisfy { WordList.set.contains($0) })
+            #expect(PassphrasePolicy.weakness(of: SecretBytes(utf8: suggestion)) == nil, "\(suggestion)")
+            seen.insert(suggestion)
+        }
+        #expect(seen.count == 200)
+    }
+
+    @Test("a very long passphrase is estimated, its tail character by character")
+    func longPassphrase() {
+        let long = String(repeating: "password ", count: 200)
+        #expect(PassphraseStrength.bits(long) >= PassphraseStrength.minimumBits)
+        #expect(PassphraseStrength.bits(String(long.prefix(36))) < PassphraseStrength.minimumBits)
     }
 }

@@ -7,7 +7,7 @@ import Testing
 
 /// A chair with a real identity (made by `chair init`) and a live relay sealing to it.
 final class LiveSetup: @unchecked Sendable {
-    static let passphrase = "lantern okapi velvet harbour"
+    static let passphrase = "quarry nimbus tulip ferret gazebo"
     let folder: TemporaryDirectory
     let relay: RelayProcess
 

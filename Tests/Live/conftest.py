@@ -18,7 +18,7 @@ from selenium.webdriver.chrome.service import Service
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(os.environ.get("BLIND_RELAY_BIN", ROOT / ".build" / "debug"))
 ARTIFACTS = Path(os.environ.get("BLIND_RELAY_ARTIFACTS", ROOT / ".build" / "browser-artifacts"))
-PASSPHRASE = "lantern okapi velvet harbour"
+PASSPHRASE = "quarry nimbus tulip ferret gazebo"
 
 
 class LiveRelay:

@@ -1,37 +1,34 @@
 import Sodium
 
-/// Refuses passphrases that an attacker with the identity file could guess.
+/// Refuses passphrases that an attacker with the identity file could guess, and suggests one.
 ///
-/// Argon2id slows each guess; it cannot save a passphrase from a short list of likely ones.
+/// Argon2id slows each guess; it cannot save a passphrase an attacker tries early
+/// (`PassphraseStrength` estimates how early).
 enum PassphrasePolicy {
     static let minimumLength = 12
-    static let minimumDistinctCharacters = 6
-
-    /// Phrases that meet the length rule but are among the first an attacker tries.
-    static let commonPhrases: Set<String> = [
-        "password1234", "passwordpassword", "123456789012", "qwertyuiopas", "iloveyou1234",
-        "correct horse battery staple", "correcthorsebatterystaple", "letmeinletmein",
-        "administrator", "blindrelay123", "passphrase123", "trustno1trustno1",
-    ]
 
     static let advice = """
-        use four or more random words, e.g. "lantern okapi velvet harbour", or at least \
-        \(minimumLength) characters that are not a common phrase; write it down somewhere safe
+        use the passphrase suggested above, or five or more words chosen at random (not a saying, \
+        a name or a date); write it down and keep it somewhere safe
         """
 
     /// The reason a passphrase is too weak, or nil when it is acceptable.
     static func weakness(of passphrase: SecretBytes) -> String? {
         let text = passphrase.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
-        let characters = Array(text)
-        if characters.count < minimumLength {
+        if text.count < minimumLength {
             return "the passphrase is shorter than \(minimumLength) characters"
         }
-        if Set(characters.map { $0.lowercased() }).count < minimumDistinctCharacters {
-            return "the passphrase repeats too few different characters"
-        }
-        if commonPhrases.contains(text.lowercased()) || characters.allSatisfy(\.isNumber) {
-            return "the passphrase is a common one that is easy to guess"
+        let bits = PassphraseStrength.bits(text)
+        if bits < PassphraseStrength.minimumBits {
+            return "the passphrase would be too easy to guess: it is made of common words, names, dates, "
+                + "keyboard patterns or repeats (about \(Int(bits)) bits; at least \(Int(PassphraseStrength.minimumBits)) are needed)"
         }
         return nil
+    }
+
+    /// Five words chosen at random from the EFF list: about 64 bits, and easy to write down.
+    static func suggestion() -> String {
+        (0..<5).map { _ in String(WordList.words[Int(RandomBytes.uniform(below: UInt32(WordList.words.count)))]) }
+            .joined(separator: " ")
     }
 }

@@ -13,6 +13,10 @@ struct PassphraseSource {
     /// A descriptor to read one line from (`--passphrase-fd`), if given.
     var descriptor: Int32?
 
+    /// Whether `read` will ask a person at the terminal (rather than read a descriptor or the
+    /// environment).
+    var asksOnTerminal: Bool { descriptor == nil && getenv(Self.environmentVariable) == nil }
+
     /// Reads the passphrase; on a terminal, asks twice when `confirm` is set.
     func read(prompt: String, confirm: Bool) throws(ChairError) -> SecretBytes {
         if let descriptor {
@@ -24,6 +28,10 @@ struct PassphraseSource {
                     start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: strlen(value)))
             // Child processes should not inherit it.
             unsetenv(Self.environmentVariable)
+            printStatus(
+                "chair: warning: the passphrase came from \(Self.environmentVariable), which stays readable in "
+                    + "/proc/PID/environ (to you and root) while chair runs")
+            printStatus("hint: a script should give it with --passphrase-fd N instead")
             return passphrase
         }
         let passphrase = try Self.readFromTerminal(prompt: prompt)
