@@ -96,7 +96,11 @@ let package = Package(
             dependencies: ["Envelope", "Sodium", "TestSupport"],
             exclude: ["Vectors", "Interop"]
         ),
-        .testTarget(name: "ChairKitTests", dependencies: ["ChairKit", "Envelope", "Sodium", "TestSupport"]),
+        .testTarget(
+            name: "ChairKitTests",
+            dependencies: [
+                "ChairKit", "Envelope", "Sodium", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(
             name: "RelayKitTests",
             dependencies: [

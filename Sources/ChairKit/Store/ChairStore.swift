@@ -3,8 +3,11 @@ import Foundation
 import GRDB
 import Sodium
 
-/// The chair's own store of pulled messages: a SQLite file whose contents are encrypted at rest
-/// under the store key from the identity file. Only numbers, hours and chain values are in clear.
+/// The chair's own store of pulled messages: a SQLite file in which every row is one sealed,
+/// padded blob under the store key from the identity file (`StoreCipher`, `StoredMessage`).
+/// Only the chair's message numbers are in clear; whoever takes the file learns how many
+/// messages there are and their size classes, and nothing about kinds, hours, statuses, notes
+/// or the relay.
 final class ChairStore {
     /// One pulled envelope, opened or not.
     struct Message {
@@ -55,7 +58,7 @@ final class ChairStore {
     }
 
     private let database: DatabaseQueue
-    private let storeKey: SecretBytes
+    private let cipher: StoreCipher
 
     /// Opens (or creates, mode 0600) the store at `path`, with the identity's store key.
     init(path: String, storeKey: SecretBytes) throws {
@@ -71,131 +74,111 @@ final class ChairStore {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         if !existed { chmod(path, 0o600) }
-        self.storeKey = storeKey
-        try Self.migrator.migrate(database)
+        cipher = StoreCipher(key: storeKey)
+        try makeMigrator().migrate(database)
+        // What the migration to sealed rows dropped is overwritten in the file (secure_delete);
+        // this clears it out of the WAL too.
+        try emptyWAL()
     }
 
-    static var migrator: DatabaseMigrator {
+    private func makeMigrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: messages and relay cursor") { db in
+        LegacyStore.registerMigrations(&migrator)
+        let cipher = cipher
+        migrator.registerMigration("v3: every row one sealed, padded blob") { db in
             try db.execute(
                 sql: """
-                    CREATE TABLE message (
+                    CREATE TABLE sealed_message (
                         number INTEGER PRIMARY KEY AUTOINCREMENT,
-                        relay_sequence INTEGER NOT NULL UNIQUE,
-                        received_hour TEXT NOT NULL,
-                        chain BLOB NOT NULL CHECK (length(chain) = 32),
-                        content_kind TEXT NOT NULL CHECK (content_kind IN ('record', 'envelope')),
                         sealed BLOB NOT NULL
                     ) STRICT;
-                    CREATE TABLE relay_cursor (
+                    CREATE TABLE sealed_cursor (
                         id INTEGER PRIMARY KEY CHECK (id = 1),
-                        relay TEXT NOT NULL,
-                        sequence INTEGER NOT NULL CHECK (sequence >= 0),
-                        chain BLOB NOT NULL CHECK (length(chain) = 32)
-                    ) STRICT;
-                    """)
-        }
-        migrator.registerMigration("v2: workflow events") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE event (
-                        id INTEGER PRIMARY KEY AUTOINCREMENT,
-                        message_number INTEGER NOT NULL REFERENCES message (number),
                         sealed BLOB NOT NULL
                     ) STRICT;
-                    CREATE INDEX event_by_message ON event (message_number);
                     """)
+            try LegacyStore.moveRows(db, into: cipher)
         }
         return migrator
     }
 
-    /// Adds a dated status change or note to message `number`, encrypted like everything else.
+    /// Adds a dated status change or note to message `number`: the row is opened, the event
+    /// added, and the row sealed again, padded, so its length changes only by whole classes.
     func appendEvent(_ event: WorkflowEvent, to number: Int64) throws {
-        let plaintext = SecretBytes(copying: try JSONEncoder().encode(event))
-        let nonce = RandomBytes.make(count: AEAD.nonceLength)
-        let sealed =
-            nonce
-            + AEAD.seal(
-                plaintext, additionalData: Self.eventAdditionalData(number: number), nonce: nonce, key: storeKey)
         try database.write { db in
-            try db.execute(
-                sql: "INSERT INTO event (message_number, sealed) VALUES (?, ?)", arguments: [number, Data(sealed)])
+            var stored = try fetchStored(db, number: number)
+            stored.events.append(event)
+            try Self.write(db, number: number, sealed: cipher.seal(try stored.encode(), for: .message(number: number)))
         }
+        try emptyWAL()
     }
 
-    private func fetchEvents(_ db: Database, number: Int64) throws -> [WorkflowEvent] {
-        let rows = try Data.fetchAll(
-            db, sql: "SELECT sealed FROM event WHERE message_number = ? ORDER BY id", arguments: [number])
-        return try rows.map { data in
-            let sealed = Array(data)
-            guard sealed.count > AEAD.nonceLength,
-                let plaintext = AEAD.open(
-                    sealed[AEAD.nonceLength...], additionalData: Self.eventAdditionalData(number: number),
-                    nonce: Array(sealed.prefix(AEAD.nonceLength)), key: storeKey)
-            else { throw DamagedRow(number: number) }
-            return try plaintext.withUnsafeBytes { try JSONDecoder().decode(WorkflowEvent.self, from: Data($0)) }
-        }
-    }
-
-    private static func eventAdditionalData(number: Int64) -> [UInt8] {
-        Array("blind-relay/v1/chair-store/event/\(number)".utf8)
+    /// Copies the WAL into the file and empties it after every change, so that the WAL's size
+    /// and its old copies of rewritten rows do not show how often the chair acted on anything.
+    private func emptyWAL() throws {
+        try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
     /// Where the last pull stopped, if any pull has happened.
     func fetchCursor() throws -> Cursor? {
-        try database.read { db in
-            try Row.fetchOne(db, sql: "SELECT relay, sequence, chain FROM relay_cursor WHERE id = 1").map {
-                Cursor(relay: $0["relay"], sequence: $0["sequence"], chain: Array($0["chain"] as Data))
-            }
+        try database.read { db in try fetchCursor(db) }
+    }
+
+    private func fetchCursor(_ db: Database) throws -> Cursor? {
+        guard let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM sealed_cursor WHERE id = 1") else {
+            return nil
         }
+        guard let plaintext = cipher.open(Array(sealed), for: .cursor),
+            let cursor = try? plaintext.withUnsafeBytes({ try JSONDecoder().decode(CursorBody.self, from: Data($0)) }),
+            let chain = Hex.decode(cursor.chain)
+        else { throw DamagedRow(number: nil) }
+        return Cursor(relay: cursor.relay, sequence: cursor.sequence, chain: chain)
+    }
+
+    /// The cursor as sealed: JSON, then padded like every row.
+    struct CursorBody: Codable {
+        let relay: String
+        let sequence: Int64
+        let chain: String
     }
 
     /// Stores a batch of verified envelopes and moves the cursor, in one durable transaction.
-    /// An envelope already stored (a pull run again) is skipped, so nothing is duplicated.
+    /// An envelope at or before the cursor (a pull run again) is skipped, so nothing is duplicated.
     func storeBatch(_ batch: [Incoming], cursor: Cursor) throws -> Int {
-        try database.write { db in
+        let added = try database.write { db in
+            let previous = try fetchCursor(db)
             var added = 0
-            // Compiled once per connection, not once per envelope.
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO message (relay_sequence, received_hour, chain, content_kind, sealed)
-                    VALUES (?, ?, ?, ?, ?) ON CONFLICT (relay_sequence) DO NOTHING
-                    """)
+            var number =
+                try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'sealed_message'") ?? 0
             for item in batch {
-                let (kind, plaintext): (String, SecretBytes) =
-                    switch item.content {
-                    case .record(let record): ("record", record)
-                    case .unreadable(let envelope, let problem):
-                        ("envelope", SecretBytes(copying: Array(problem.utf8) + [0] + envelope))
-                    }
-                let nonce = RandomBytes.make(count: AEAD.nonceLength)
-                let sealed =
-                    nonce
-                    + AEAD.seal(
-                        plaintext, additionalData: Self.additionalData(sequence: item.relaySequence, kind: kind),
-                        nonce: nonce, key: storeKey)
-                try insert.execute(
-                    arguments: [item.relaySequence, item.receivedHour, Data(item.chain), kind, Data(sealed)])
-                added += db.changesCount
+                if let previous, previous.relay == cursor.relay, item.relaySequence <= previous.sequence { continue }
+                number += 1
+                let stored = StoredMessage(
+                    relaySequence: item.relaySequence, receivedHour: item.receivedHour, chain: item.chain,
+                    content: item.content, events: [])
+                try db.cachedStatement(sql: "INSERT INTO sealed_message (number, sealed) VALUES (?, ?)").execute(
+                    arguments: [number, Data(cipher.seal(try stored.encode(), for: .message(number: number)))])
+                added += 1
             }
+            let body = try JSONEncoder().encode(
+                CursorBody(relay: cursor.relay, sequence: cursor.sequence, chain: Hex.encode(cursor.chain)))
             try db.execute(
                 sql: """
-                    INSERT INTO relay_cursor (id, relay, sequence, chain) VALUES (1, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET relay = excluded.relay, sequence = excluded.sequence, chain = excluded.chain
+                    INSERT INTO sealed_cursor (id, sealed) VALUES (1, ?)
+                    ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed
                     """,
-                arguments: [cursor.relay, cursor.sequence, Data(cursor.chain)])
+                arguments: [Data(cipher.seal(SecretBytes(copying: body), for: .cursor))])
             return added
         }
+        try emptyWAL()
+        return added
     }
 
     /// Every message, oldest first, opened with the store key.
     func fetchMessages() throws -> [Message] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM message ORDER BY number").map { row in
-                var message = try open(row)
-                message.events = try fetchEvents(db, number: message.number)
-                return message
+            try Row.fetchAll(db, sql: "SELECT number, sealed FROM sealed_message ORDER BY number").map { row in
+                try message(number: row["number"], stored: try open(number: row["number"], sealed: row["sealed"]))
             }
         }
     }
@@ -203,50 +186,61 @@ final class ChairStore {
     /// One message by the chair's number.
     func fetchMessage(number: Int64) throws -> Message? {
         try database.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM message WHERE number = ?", arguments: [number])
+            guard
+                let sealed = try Data.fetchOne(
+                    db, sql: "SELECT sealed FROM sealed_message WHERE number = ?", arguments: [number])
             else { return nil }
-            var message = try open(row)
-            message.events = try fetchEvents(db, number: number)
-            return message
+            return try message(number: number, stored: try open(number: number, sealed: sealed))
         }
     }
 
     /// Why a stored message could not be decrypted.
     struct DamagedRow: Error, CustomStringConvertible {
-        let number: Int64
-        var description: String { "message \(number) cannot be decrypted with this identity's store key" }
+        /// The message's number; nil for the record of the last pull.
+        let number: Int64?
+        var description: String {
+            guard let number else {
+                return "the store's record of the last pull cannot be decrypted with this identity's store key"
+            }
+            return "message \(number) cannot be decrypted with this identity's store key"
+        }
     }
 
-    private func open(_ row: Row) throws -> Message {
-        let number: Int64 = row["number"]
-        let sequence: Int64 = row["relay_sequence"]
-        let kind: String = row["content_kind"]
-        let sealed = Array(row["sealed"] as Data)
-        guard sealed.count > AEAD.nonceLength,
-            let plaintext = AEAD.open(
-                sealed[AEAD.nonceLength...], additionalData: Self.additionalData(sequence: sequence, kind: kind),
-                nonce: Array(sealed.prefix(AEAD.nonceLength)), key: storeKey)
+    private func fetchStored(_ db: Database, number: Int64) throws -> StoredMessage {
+        guard
+            let sealed = try Data.fetchOne(
+                db, sql: "SELECT sealed FROM sealed_message WHERE number = ?", arguments: [number])
         else { throw DamagedRow(number: number) }
+        return try open(number: number, sealed: sealed)
+    }
+
+    private func open(number: Int64, sealed: Data) throws -> StoredMessage {
+        guard let plaintext = cipher.open(Array(sealed), for: .message(number: number)),
+            let stored = try? StoredMessage.decode(plaintext)
+        else { throw DamagedRow(number: number) }
+        return stored
+    }
+
+    private static func write(_ db: Database, number: Int64, sealed: [UInt8]) throws {
+        try db.execute(
+            sql: "UPDATE sealed_message SET sealed = ? WHERE number = ?", arguments: [Data(sealed), number])
+    }
+
+    private func message(number: Int64, stored: StoredMessage) throws -> Message {
         var submission: Submission?
         var problem: String?
-        if kind == "record" {
+        switch stored.content {
+        case .record(let record):
             do {
-                submission = try SubmissionRecord.decode(plaintext)
+                submission = try SubmissionRecord.decode(record)
             } catch {
                 problem = error.description
             }
-        } else {
-            problem = plaintext.withUnsafeBytes { bytes in
-                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
-            }
+        case .unreadable(_, let reason):
+            problem = reason
         }
         return Message(
-            number: number, relaySequence: sequence, receivedHour: row["received_hour"],
-            chain: Array(row["chain"] as Data),
-            submission: submission, problem: problem)
-    }
-
-    private static func additionalData(sequence: Int64, kind: String) -> [UInt8] {
-        Array("blind-relay/v1/chair-store/\(kind)/\(sequence)".utf8)
+            number: number, relaySequence: stored.relaySequence, receivedHour: stored.receivedHour,
+            chain: stored.chain, submission: submission, problem: problem, events: stored.events)
     }
 }
