@@ -55,11 +55,16 @@ public struct AcknowledgementBody: Codable, Sendable, Equatable {
 
 /// The answer to an acknowledgement.
 public struct AcknowledgementResultBody: Codable, Sendable, Equatable {
-    /// How many envelopes the relay deleted.
+    /// How many envelopes the relay deleted (only those every recipient has now stored).
     public var deleted: Int
+    /// The last sequence this recipient has acknowledged, this acknowledgement included.
+    public var acknowledged: Int64
 
     /// Creates the answer.
-    public init(deleted: Int) { self.deleted = deleted }
+    public init(deleted: Int, acknowledged: Int64) {
+        self.deleted = deleted
+        self.acknowledged = acknowledged
+    }
 }
 
 /// The answer to `GET /api/v1/relay`: the relay's identity, which every signed request names.

@@ -31,6 +31,14 @@ public enum ReceiptCode {
     /// 32 letters and digits without 0, 1, I and O, which are easily confused.
     static let alphabet = Array("23456789ABCDEFGHJKLMNPQRSTUVWXYZ")
 
+    /// A code as a person might read or type it (small letters, spaces, dashes, or none) in the
+    /// form `make` writes; nil when it cannot be one.
+    public static func normalise(_ typed: String) -> String? {
+        let characters = Array(typed.uppercased().filter { $0 != " " && $0 != "-" })
+        guard characters.count == 12, characters.allSatisfy(alphabet.contains) else { return nil }
+        return [characters[0..<4], characters[4..<8], characters[8..<12]].map { String($0) }.joined(separator: "-")
+    }
+
     /// "XXXX-XXXX-XXXX" from the first 60 bits of `chain`.
     public static func make(chain: [UInt8]) -> String {
         let value = chain.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }

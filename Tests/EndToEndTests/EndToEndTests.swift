@@ -82,6 +82,18 @@ struct EndToEndTests {
         #expect(read.output.contains("Heol y Frenhines"))
         let receipt = try #require(first.page.firstMatch(of: /[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}/))
         #expect(read.output.contains("Receipt code:     \(receipt.output)"))
+        // A person who calls reads the code out; the chair finds their message by it.
+        let typed = receipt.output.lowercased().replacingOccurrences(of: "-", with: " ")
+        let found = try await setup.chair(["find", String(typed)])
+        #expect(found.status == 0, "\(found.standardError)")
+        #expect(found.output.hasPrefix("Receipt code \(receipt.output) is message 1: message, received "))
+        let missing = try await setup.chair(["find", "2222-3333-4444"])
+        #expect(missing.status != 0)
+        #expect(missing.standardError.contains("no message here has the receipt code 2222-3333-4444"))
+        #expect(missing.standardError.contains("hint: run 'chair pull' and try again"))
+        let wrong = try await setup.chair(["find", "hello"])
+        #expect(wrong.status != 0)
+        #expect(wrong.standardError.contains("is not a receipt code"))
 
         let contact = try await setup.chair(["read", "2"])
         #expect(contact.output.contains("Siân"))

@@ -24,17 +24,33 @@ PASSPHRASE = "quarry nimbus tulip ferret gazebo"
 class LiveRelay:
     """A chair identity made by `chair init`, and a relay process sealing to it."""
 
-    def __init__(self, folder: Path, extra_env=None):
+    def __init__(self, folder: Path, extra_env=None, deputies=()):
         self.folder = folder
         self.identity = folder / "chair" / "identity"
-        keys = folder / "relay" / "keys"
-        keys.mkdir(parents=True)
+        self.keys = folder / "relay" / "keys"
+        self.keys.mkdir(parents=True)
         self.chair("init")
-        self.chair("export", "--output", str(keys / "chair.pub"))
-        env = dict(os.environ, SWIFT_BACKTRACE="enable=no", TMPDIR=str(folder), BLIND_RELAY_PORT="0",
-                   BLIND_RELAY_KEYS_DIR=str(keys), BLIND_RELAY_DATA_DIR=str(folder / "relay" / "data"),
-                   BLIND_RELAY_MIN_SECONDS_ON_PAGE="0", BLIND_RELAY_PROOF_OF_WORK_BITS="8")
-        env.update(extra_env or {})
+        self.chair("export", "--output", str(self.keys / "chair.pub"))
+        for name in deputies:
+            self.chair("init", identity=self.deputy_identity(name))
+            self.chair("export", "--name", name, "--output", str(self.keys / f"{name}.pub"),
+                       identity=self.deputy_identity(name))
+        self.env = dict(os.environ, SWIFT_BACKTRACE="enable=no", TMPDIR=str(folder), BLIND_RELAY_PORT="0",
+                        BLIND_RELAY_KEYS_DIR=str(self.keys), BLIND_RELAY_DATA_DIR=str(folder / "relay" / "data"),
+                        BLIND_RELAY_MIN_SECONDS_ON_PAGE="0", BLIND_RELAY_PROOF_OF_WORK_BITS="8")
+        self.env.update(extra_env or {})
+        self.start()
+
+    def deputy_identity(self, name):
+        return self.folder / name / "identity"
+
+    def start(self):
+        """Starts (or starts again) the relay process on a free port, with the same folders."""
+        folder = self.folder
+        env = dict(self.env)
+        if hasattr(self, "address"):
+            # Again on the same port: the chair's store knows the relay by its address.
+            env["BLIND_RELAY_PORT"] = self.address.rsplit(":", 1)[1]
         self.log_path = folder / "relay.log"
         self.log_file = open(self.log_path, "wb")
         self.process = subprocess.Popen([str(BIN / "relay")], env=env, stdout=self.log_file,
@@ -50,9 +66,9 @@ class LiveRelay:
             time.sleep(0.05)
         raise RuntimeError("the relay did not start:\n" + self.log_path.read_text(errors="replace"))
 
-    def chair(self, *arguments, check=True, stdin=b""):
+    def chair(self, *arguments, check=True, stdin=b"", identity=None):
         env = dict(os.environ, BLIND_RELAY_PASSPHRASE=PASSPHRASE, SWIFT_BACKTRACE="enable=no")
-        result = subprocess.run([str(BIN / "chair"), *arguments, "--identity", str(self.identity)],
+        result = subprocess.run([str(BIN / "chair"), *arguments, "--identity", str(identity or self.identity)],
                                 env=env, input=stdin, capture_output=True, timeout=120)
         if check and result.returncode != 0:
             raise AssertionError(f"chair {' '.join(arguments)} failed: {result.stderr.decode()}")
@@ -73,9 +89,10 @@ def relay_factory():
     """Starts relays with extra BLIND_RELAY_* settings; each has its own folder and chair."""
     started = []
 
-    def factory(**settings):
+    def factory(deputies=(), **settings):
         folder = Path(tempfile.mkdtemp(prefix="blind-relay-live-"))
-        live = LiveRelay(folder, {f"BLIND_RELAY_{key.upper()}": str(value) for key, value in settings.items()})
+        live = LiveRelay(folder, {f"BLIND_RELAY_{key.upper()}": str(value) for key, value in settings.items()},
+                         deputies=deputies)
         started.append(live)
         return live
 

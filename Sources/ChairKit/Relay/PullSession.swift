@@ -22,6 +22,8 @@ struct PullSession {
         var relayFull = false
         /// Set when the chain did not verify; pulling stopped before the break.
         var chainBreak: String?
+        /// Set when the relay could not be told what is stored here; the next pull tells it.
+        var acknowledgementProblem: String?
     }
 
     func run() async throws(ChairError) -> Outcome {
@@ -36,6 +38,24 @@ struct PullSession {
             throw ChairError(
                 "this message store was filled from \(cursor.relay), not \(relayAddress)",
                 hint: "use the same --relay address as before, or a new --store for another relay")
+        }
+        // Tell the relay again where this store stands: if the answer to the last pull's
+        // acknowledgement was lost, this repairs it (acknowledging is idempotent), so the relay
+        // can free what it holds even when nothing new has arrived.
+        if let cursor {
+            do {
+                outcome.deletedOnRelay += try await client.acknowledge(through: cursor.sequence, chain: cursor.chain)
+            } catch {
+                outcome.acknowledgementProblem = error.message
+            }
+        }
+        func settle(_ acknowledging: Task<Int, any Error>) async {
+            do {
+                outcome.deletedOnRelay += try await Self.result(of: acknowledging)
+                outcome.acknowledgementProblem = nil
+            } catch {
+                outcome.acknowledgementProblem = error.message
+            }
         }
         var acceptNextBreak = acceptBreak
         var prefetched: Task<EnvelopePageBody, any Error>?
@@ -96,7 +116,7 @@ struct PullSession {
                 )
             }
             cursor = newCursor
-            if let acknowledging { outcome.deletedOnRelay += try await Self.result(of: acknowledging) }
+            if let acknowledging { await settle(acknowledging) }
             let client = client
             acknowledging = Task { try await client.acknowledge(through: last.relaySequence, chain: last.chain) }
             if outcome.chainBreak != nil || !page.hasMore {
@@ -104,7 +124,7 @@ struct PullSession {
                 break
             }
         }
-        if let acknowledging { outcome.deletedOnRelay += try await Self.result(of: acknowledging) }
+        if let acknowledging { await settle(acknowledging) }
         return outcome
     }
 

@@ -51,6 +51,11 @@ struct PullCommand: AsyncChairSubcommand {
                 "\(outcome.unreadable) could not be opened; they are kept, and 'chair list' marks them",
                 hint: "they may have been sealed to an old key; 'chair read N' shows why")
         }
+        if let problem = outcome.acknowledgementProblem {
+            printWarning(
+                "everything pulled is safely stored here, but the relay was not told so: \(problem)",
+                hint: "the relay keeps its copies until it is told; your next 'chair pull' tells it")
+        }
         if outcome.relayFull {
             printWarning(
                 "the relay's store is full and is turning new messages away",

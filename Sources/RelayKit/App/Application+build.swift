@@ -12,7 +12,10 @@ public func buildApplication(
     configuration: RelayConfiguration, logger: Logger
 ) async throws -> some ApplicationProtocol {
     let recipients = try Recipients.load(from: configuration.keysDirectory)
-    let store = try openStore(configuration)
+    let store = try openStore(configuration, recipients: recipients.signingKeys)
+    // A recipient removed from the keys folder no longer holds rows back.
+    let released = try await store.releaseDeliveredRows()
+    if released > 0 { logger.info("deleted \(released) envelopes every current recipient has stored") }
     let catalogues = try Catalogues.load(directory: configuration.cataloguesDirectory.map { URL(fileURLWithPath: $0) })
     let assets = try Assets.load(tweetNaClPath: configuration.tweetNaClFile)
     if !assets.canSealInBrowser {
@@ -95,7 +98,7 @@ func makeOperatorWarnings(_ configuration: RelayConfiguration) -> [String] {
 }
 
 /// Opens the SQLite store in the data folder, creating the folder (mode 0700) if needed.
-func openStore(_ configuration: RelayConfiguration) throws -> EnvelopeStore {
+func openStore(_ configuration: RelayConfiguration, recipients: [[UInt8]]) throws -> EnvelopeStore {
     let directory = configuration.dataDirectory
     if !FileManager.default.fileExists(atPath: directory) {
         do {
@@ -110,7 +113,8 @@ func openStore(_ configuration: RelayConfiguration) throws -> EnvelopeStore {
     do {
         return try EnvelopeStore(
             path: (directory as NSString).appendingPathComponent("envelopes.sqlite"),
-            maximumEnvelopes: configuration.maximumStoredEnvelopes, maximumBytes: configuration.maximumStoredBytes)
+            maximumEnvelopes: configuration.maximumStoredEnvelopes, maximumBytes: configuration.maximumStoredBytes,
+            recipients: recipients)
     } catch {
         throw RelayConfiguration.Problem(
             description:

@@ -21,7 +21,7 @@ struct ChairAPIController: Sendable {
     }
 
     func fetchEnvelopes(_ request: Request) async throws -> Response {
-        if let refusal = await refusal(for: request, body: []) { return refusal }
+        if case .failure(let refusal) = await authenticate(request, body: []) { return refusal.response }
         let query: EnvelopeQuery
         do {
             query = try EnvelopeQuery(parsing: request.uri.query ?? "")
@@ -47,7 +47,11 @@ struct ChairAPIController: Sendable {
         } catch is NIOTooManyBytesError {
             return Self.json(["error": "the request body is too large"], status: .contentTooLarge)
         }
-        if let refusal = await refusal(for: request, body: body) { return refusal }
+        let recipient: [UInt8]
+        switch await authenticate(request, body: body) {
+        case .success(let key): recipient = key
+        case .failure(let refusal): return refusal.response
+        }
         guard let acknowledgement = try? JSONDecoder().decode(AcknowledgementBody.self, from: Data(body)),
             let chain = Hex.decode(acknowledgement.chain), chain.count == HashChain.length
         else {
@@ -55,8 +59,9 @@ struct ChairAPIController: Sendable {
                 ["error": "the body must be JSON with 'through' and a 64-digit hex 'chain'"], status: .badRequest)
         }
         do {
-            let deleted = try await store.acknowledge(through: acknowledgement.through, chain: chain)
-            return try Self.json(AcknowledgementResultBody(deleted: deleted))
+            let result = try await store.acknowledge(through: acknowledgement.through, chain: chain, by: recipient)
+            return try Self.json(
+                AcknowledgementResultBody(deleted: result.deleted, acknowledged: result.acknowledgedThrough))
         } catch EnvelopeStore.AcknowledgementError.unknownSequence {
             return Self.json(["error": "the relay holds no envelope \(acknowledgement.through)"], status: .conflict)
         } catch EnvelopeStore.AcknowledgementError.chainMismatch {
@@ -65,15 +70,20 @@ struct ChairAPIController: Sendable {
         }
     }
 
-    /// A 401 response when the request is not properly signed, nil when it is.
-    private func refusal(for request: Request, body: [UInt8]) async -> Response? {
+    /// A refusal to answer with.
+    struct Refused: Error {
+        let response: Response
+    }
+
+    /// The signer's key when the request is properly signed, else the 401 to answer with.
+    private func authenticate(_ request: Request, body: [UInt8]) async -> Result<[UInt8], Refused> {
         do {
-            try await authenticator.authenticate(
-                method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
-                headers: request.headers, body: body)
-            return nil
+            return .success(
+                try await authenticator.authenticate(
+                    method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
+                    headers: request.headers, body: body))
         } catch {
-            return Self.json(["error": error.reason], status: .unauthorized)
+            return .failure(Refused(response: Self.json(["error": error.reason], status: .unauthorized)))
         }
     }
 

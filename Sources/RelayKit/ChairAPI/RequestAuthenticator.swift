@@ -31,9 +31,12 @@ actor RequestAuthenticator {
         startedAt = now()
     }
 
-    /// Accepts the request or says why not. A nonce is remembered only once the signature holds,
-    /// so unsigned traffic cannot fill the cache.
-    func authenticate(method: String, path: String, query: String, headers: HTTPFields, body: [UInt8]) throws(Refusal) {
+    /// Accepts the request, returning the signer's key, or says why not. A nonce is remembered
+    /// only once the signature holds, so unsigned traffic cannot fill the cache.
+    @discardableResult
+    func authenticate(method: String, path: String, query: String, headers: HTTPFields, body: [UInt8]) throws(Refusal)
+        -> [UInt8]
+    {
         func header(_ name: String) -> String? {
             headers.first { $0.name.canonicalName == name.lowercased() }?.value
         }
@@ -72,5 +75,6 @@ actor RequestAuthenticator {
         }
         guard seenNonces.count < nonceLimit else { throw Refusal(reason: "too many requests; wait a few minutes") }
         seenNonces[nonce] = timestamp
+        return key
     }
 }

@@ -39,12 +39,15 @@ public final class EnvelopeStore: Sendable {
 
     let writer: DatabasePool
     let quota: (envelopes: Int, bytes: Int)
+    /// The signing keys of the current recipients: a row is deleted once all of them stored it.
+    let recipients: [[UInt8]]
     /// 16 random bytes made when the store was created: which relay this is, for the chair's
     /// signatures (and, later, to tell a restored or recreated store from the one it replaced).
     public let relayIdentity: [UInt8]
 
-    /// Opens (or creates) the store at `path`.
-    public init(path: String, maximumEnvelopes: Int, maximumBytes: Int) throws {
+    /// Opens (or creates) the store at `path`, for the recipients whose signing keys are
+    /// `recipients` (none: a store that never deletes, for tests and tools).
+    public init(path: String, maximumEnvelopes: Int, maximumBytes: Int, recipients: [[UInt8]] = []) throws {
         var configuration = Configuration()
         // Leave SQL arguments out of errors and logs: they are ciphertext, but still ours.
         configuration.publicStatementArguments = false
@@ -67,6 +70,7 @@ public final class EnvelopeStore: Sendable {
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 256")
         }
         quota = (maximumEnvelopes, maximumBytes)
+        self.recipients = recipients
         try Self.migrator.migrate(writer)
         guard
             let identity = try writer.read({ db in try Data.fetchOne(db, sql: "SELECT identifier FROM relay_identity") }
@@ -111,6 +115,16 @@ public final class EnvelopeStore: Sendable {
             try db.execute(
                 sql: "INSERT INTO relay_identity VALUES (1, ?)",
                 arguments: [Data(RandomBytes.make(count: SignedRequest.relayIdentityLength))])
+        }
+        migrator.registerMigration("v3: a delivery cursor per recipient") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE recipient_cursor (
+                        signing_key BLOB PRIMARY KEY CHECK (length(signing_key) = 32),
+                        acknowledged_sequence INTEGER NOT NULL CHECK (acknowledged_sequence >= 0),
+                        acknowledged_chain BLOB NOT NULL CHECK (length(acknowledged_chain) = 32)
+                    ) STRICT;
+                    """)
         }
         return migrator
     }
@@ -178,28 +192,114 @@ public final class EnvelopeStore: Sendable {
         }
     }
 
-    /// Deletes every row up to `through` once the chair proves it holds the same history.
-    public func acknowledge(through: Int64, chain: [UInt8]) async throws -> Int {
-        try await writer.write { db in
+    /// What an acknowledgement did.
+    public struct Acknowledgement: Sendable, Equatable {
+        /// Rows deleted because every recipient has now stored them.
+        public let deleted: Int
+        /// The last sequence this recipient has acknowledged, after this one.
+        public let acknowledgedThrough: Int64
+    }
+
+    /// Records that `recipient` (its signing key) has stored every row up to `through`, whose
+    /// chain value it proves with `chain`, and deletes what every current recipient has stored.
+    ///
+    /// Idempotent: acknowledging again what was already acknowledged (a repeat after a lost
+    /// answer) changes nothing and succeeds. A recipient is never taken past what it names, and
+    /// nothing is deleted that a current recipient has not stored.
+    public func acknowledge(through: Int64, chain: [UInt8], by recipient: [UInt8]) async throws -> Acknowledgement {
+        let recipients = recipients
+        return try await writer.write { db in
+            let floor = try Self.fetchFloor(db)
+            let current = try Self.fetchCursor(db, recipient: recipient) ?? floor
+            if through <= current.sequence {
+                // Already acknowledged. Where the row is still here its chain must still agree,
+                // so that a chair with another history is told, not quietly accepted.
+                if through == current.sequence, current.chain != chain { throw AcknowledgementError.chainMismatch }
+                if let stored = try Data.fetchOne(
+                    db, sql: "SELECT chain FROM envelope WHERE sequence = ?", arguments: [through]),
+                    Array(stored) != chain
+                {
+                    throw AcknowledgementError.chainMismatch
+                }
+                return Acknowledgement(deleted: 0, acknowledgedThrough: current.sequence)
+            }
             guard
                 let stored = try Data.fetchOne(
                     db, sql: "SELECT chain FROM envelope WHERE sequence = ?", arguments: [through])
             else { throw AcknowledgementError.unknownSequence }
             guard Array(stored) == chain else { throw AcknowledgementError.chainMismatch }
-            let freed =
-                try Int.fetchOne(
-                    db, sql: "SELECT total(length(envelope)) FROM envelope WHERE sequence <= ?", arguments: [through])
-                ?? 0
-            try db.execute(sql: "DELETE FROM envelope WHERE sequence <= ?", arguments: [through])
-            let deleted = db.changesCount
             try db.execute(
                 sql: """
-                    UPDATE store_state SET acknowledged_sequence = ?, acknowledged_chain = ?,
-                        stored_count = stored_count - ?, stored_bytes = stored_bytes - ? WHERE id = 1
+                    INSERT INTO recipient_cursor (signing_key, acknowledged_sequence, acknowledged_chain)
+                    VALUES (?, ?, ?)
+                    ON CONFLICT (signing_key) DO UPDATE SET
+                        acknowledged_sequence = excluded.acknowledged_sequence,
+                        acknowledged_chain = excluded.acknowledged_chain
                     """,
-                arguments: [through, stored, deleted, freed])
-            return deleted
+                arguments: [Data(recipient), through, stored])
+            let deleted = try Self.deleteWhatEveryoneStored(db, recipients: recipients)
+            return Acknowledgement(deleted: deleted, acknowledgedThrough: through)
         }
+    }
+
+    /// Deletes what every recipient of the current set has stored (once, at start, this is what
+    /// releases the rows a removed recipient held back).
+    @discardableResult
+    public func releaseDeliveredRows() async throws -> Int {
+        let recipients = recipients
+        return try await writer.write { db in try Self.deleteWhatEveryoneStored(db, recipients: recipients) }
+    }
+
+    /// The delivery floor: every row up to it is deleted, and every recipient has stored it.
+    private struct Position {
+        let sequence: Int64
+        let chain: [UInt8]
+    }
+
+    private static func fetchFloor(_ db: Database) throws -> Position {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT acknowledged_sequence, acknowledged_chain FROM store_state WHERE id = 1")
+        else { throw DatabaseError(message: "the store_state row is missing") }
+        return Position(sequence: row["acknowledged_sequence"], chain: Array(row["acknowledged_chain"] as Data))
+    }
+
+    private static func fetchCursor(_ db: Database, recipient: [UInt8]) throws -> Position? {
+        try Row.fetchOne(
+            db, sql: "SELECT acknowledged_sequence, acknowledged_chain FROM recipient_cursor WHERE signing_key = ?",
+            arguments: [Data(recipient)]
+        ).map { Position(sequence: $0["acknowledged_sequence"], chain: Array($0["acknowledged_chain"] as Data)) }
+    }
+
+    /// Raises the floor to the lowest cursor of the current recipients (one who has not
+    /// acknowledged anything stands at the floor) and deletes the rows beneath it.
+    private static func deleteWhatEveryoneStored(_ db: Database, recipients: [[UInt8]]) throws -> Int {
+        let floor = try fetchFloor(db)
+        var lowest: Position?
+        if recipients.isEmpty {
+            // A store opened without its recipients (a test, or the host's own tools) deletes
+            // nothing: it cannot know who has yet to store what.
+            return 0
+        }
+        for recipient in recipients {
+            let cursor = try fetchCursor(db, recipient: recipient) ?? floor
+            if cursor.sequence < (lowest?.sequence ?? .max) { lowest = cursor }
+        }
+        guard let lowest, lowest.sequence > floor.sequence else { return 0 }
+        let freed =
+            try Int.fetchOne(
+                db, sql: "SELECT total(length(envelope)) FROM envelope WHERE sequence <= ?",
+                arguments: [lowest.sequence])
+            ?? 0
+        try db.execute(sql: "DELETE FROM envelope WHERE sequence <= ?", arguments: [lowest.sequence])
+        let deleted = db.changesCount
+        try db.execute(
+            sql: """
+                UPDATE store_state SET acknowledged_sequence = ?, acknowledged_chain = ?,
+                    stored_count = stored_count - ?, stored_bytes = stored_bytes - ? WHERE id = 1
+                """,
+            arguments: [lowest.sequence, Data(lowest.chain), deleted, freed])
+        return deleted
     }
 
     /// The journal mode and `synchronous` level of the writer connection (2 is FULL).

@@ -1,0 +1,150 @@
+"""Delivery to every recipient, against live relays and the real `chair`: chair and deputy each
+get every message in any order, a removed recipient stops holding rows back, and a lost
+acknowledgement is repaired by the next pull."""
+import http.client
+import http.server
+import re
+import sqlite3
+import threading
+import urllib.parse
+
+from conftest import LiveRelay
+
+
+def port_of(address):
+    return int(address.rsplit(":", 1)[1])
+
+
+def submit(relay, text):
+    """Posts a message as the form does with JavaScript off; returns the status."""
+    connection = http.client.HTTPConnection("127.0.0.1", port_of(relay.address), timeout=10)
+    connection.request("GET", "/")
+    token = re.search(r'name="form_token" value="([^"]+)"', connection.getresponse().read().decode()).group(1)
+    connection.request("POST", "/submit", body=urllib.parse.urlencode({"form_token": token, "message": text}),
+                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response.status
+
+
+def stored_rows(relay):
+    path = relay.folder / "relay" / "data" / "envelopes.sqlite"
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return db.execute("SELECT count(*) FROM envelope").fetchone()[0]
+
+
+def pull(relay, identity=None, address=None):
+    result = relay.chair("pull", "--relay", address or relay.address, identity=identity, check=False)
+    assert result.returncode == 0, result.stderr.decode()
+    return result.stderr.decode()
+
+
+def listed(relay, identity=None):
+    return relay.chair("list", identity=identity).stdout.decode()
+
+
+def test_chair_and_deputy_each_get_every_message_in_either_order(relay_factory):
+    relay = relay_factory(deputies=("deputy",))
+    deputy = relay.deputy_identity("deputy")
+    assert submit(relay, "first for both") == 200
+    assert submit(relay, "second for both") == 200
+    # The deputy pulls first: the relay keeps both rows for the chair.
+    assert "pulled 2 new messages" in pull(relay, deputy)
+    assert stored_rows(relay) == 2
+    assert "pulled 2 new messages" in pull(relay)
+    assert stored_rows(relay) == 0
+    # Then the other way round.
+    assert submit(relay, "third for both") == 200
+    assert "pulled 1 new message" in pull(relay)
+    assert stored_rows(relay) == 1
+    assert "pulled 1 new message" in pull(relay, deputy)
+    assert stored_rows(relay) == 0
+    for identity in (None, deputy):
+        text = listed(relay, identity)
+        assert all(word in text for word in ("first for both", "second for both", "third for both")), text
+        # Nobody was told anything is missing.
+        assert "pulled 0 new messages" in pull(relay, identity)
+
+    # Removing the deputy's key (configuration) releases what the deputy held back.
+    assert submit(relay, "fourth, the chair only") == 200
+    assert "pulled 1 new message" in pull(relay)
+    assert stored_rows(relay) == 1
+    relay.stop()
+    (relay.keys / "deputy.pub").unlink()
+    relay.start()
+    assert stored_rows(relay) == 0
+    assert "pulled 0 new messages" in pull(relay)
+
+
+class DroppingProxy:
+    """An HTTP proxy in front of a relay that answers the first acknowledgement itself with a
+    502, without passing it on: the relay never hears it, as when a connection drops."""
+
+    def __init__(self, target):
+        self.dropped = 0
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *arguments):
+                pass
+
+            def forward(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.command == "POST" and self.path.startswith("/api/v1/acknowledge") and proxy.dropped == 0:
+                    proxy.dropped += 1
+                    self.send_response(502)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", "33")
+                    self.end_headers()
+                    self.wfile.write(b'{"error":"dropped by the proxy."}')
+                    return
+                connection = http.client.HTTPConnection("127.0.0.1", port_of(target), timeout=30)
+                headers = {name: value for name, value in self.headers.items() if name.lower() != "host"}
+                connection.request(self.command, self.path, body=body or None, headers=headers)
+                response = connection.getresponse()
+                data = response.read()
+                self.send_response(response.status)
+                self.send_header("Content-Type", response.getheader("Content-Type", "application/json"))
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                connection.close()
+
+            do_GET = forward
+            do_POST = forward
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.address = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_lost_acknowledgement_is_repaired_by_the_next_pull_and_frees_a_full_relay(relay_factory):
+    relay = relay_factory(max_stored_envelopes=2)
+    assert submit(relay, "one") == 200
+    assert submit(relay, "two") == 200
+    assert submit(relay, "three, turned away") == 503
+    proxy = DroppingProxy(relay.address)
+    try:
+        output = pull(relay, address=proxy.address)
+        assert proxy.dropped == 1
+        # Stored here, and said so; not "nothing was changed".
+        assert "pulled 2 new messages" in output, output
+        assert "safely stored here, but the relay was not told so" in output, output
+        assert "nothing was changed" not in output
+        assert stored_rows(relay) == 2
+        assert submit(relay, "three, still turned away") == 503
+        # The next pull has nothing new, and tells the relay again.
+        output = pull(relay, address=proxy.address)
+        assert "pulled 0 new messages" in output, output
+        assert "not told" not in output
+        assert stored_rows(relay) == 0
+        assert submit(relay, "three, accepted now") == 200
+        assert "pulled 1 new message" in pull(relay, address=proxy.address)
+        assert "three, accepted now" in listed(relay)
+    finally:
+        proxy.close()
