@@ -59,8 +59,13 @@ public struct PublicKeyFile: Sendable, Equatable {
 
     /// The fingerprint to read aloud: four groups of five digits.
     public var fingerprint: String {
+        Self.fingerprint(encryptionKey: encryptionKey, signingKey: signingKey)
+    }
+
+    /// The fingerprint of any two keys, usable or not (section 7).
+    public static func fingerprint(encryptionKey: [UInt8], signingKey: [UInt8]) -> String {
         var hasher = SHA512()
-        hasher.update(Self.fingerprintLabel)
+        hasher.update(fingerprintLabel)
         hasher.update(encryptionKey)
         hasher.update(signingKey)
         let digest = hasher.finalize().withUnsafeBytes { Array($0) }

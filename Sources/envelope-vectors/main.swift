@@ -332,16 +332,7 @@ func keyFileVector(_ name: String, expect: String, text: String, comment: String
 /// A key file's text with any keys, and the fingerprint those keys give, whether usable or not
 /// (`PublicKeyFile` itself would refuse to make one with an unusable key).
 func keyFileText(name: String, encryptionKey: [UInt8], signingKey: [UInt8], fingerprint: String? = nil) -> String {
-    var hasher = SHA512()
-    hasher.update(utf8("blind-relay/v1/fingerprint"))
-    hasher.update(encryptionKey)
-    hasher.update(signingKey)
-    let digest = hasher.finalize().withUnsafeBytes { Array($0) }
-    let computed = (0..<4).map { group in
-        let value = digest[(group * 5)..<(group * 5 + 5)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        let digits = String(value % 100_000)
-        return String(repeating: "0", count: 5 - digits.count) + digits
-    }.joined(separator: " ")
+    let computed = PublicKeyFile.fingerprint(encryptionKey: encryptionKey, signingKey: signingKey)
     return [
         "blind-relay-public-key-v1", "name: \(name)", "encryption-key: \(Base64.encode(encryptionKey))",
         "signing-key: \(Base64.encode(signingKey))", "fingerprint: \(fingerprint ?? computed)", "",

@@ -43,11 +43,7 @@ struct ChairAPITests {
         try await fixture.makeApplication().test(.router) { client in
             try await Self.submit(3, client: client)
             let query = "after=1&limit=10"
-            let response = try await client.execute(
-                uri: "/api/v1/envelopes?\(query)", method: .get,
-                headers: signedHeaders(
-                    fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes",
-                    query: query))
+            let response = try await fixture.fetchEnvelopes(client, query: query)
             #expect(response.status == .ok)
             let page = try decodePage(response)
             #expect(page.envelopes.map(\.sequence) == [2, 3])
@@ -183,11 +179,7 @@ struct ChairAPITests {
         let fixture = try RelayFixture()
         try await fixture.makeApplication().test(.router) { client in
             try await Self.submit(3, client: client)
-            let pageResponse = try await client.execute(
-                uri: "/api/v1/envelopes?after=0", method: .get,
-                headers: signedHeaders(
-                    fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes",
-                    query: "after=0"))
+            let pageResponse = try await fixture.fetchEnvelopes(client, query: "after=0")
             let page = try decodePage(pageResponse)
             let body = Array(try JSONEncoder().encode(AcknowledgementBody(through: 2, chain: page.envelopes[1].chain)))
             let ack = try await client.execute(
@@ -199,11 +191,7 @@ struct ChairAPITests {
             #expect(ack.status == .ok)
             #expect(try JSONDecoder().decode(AcknowledgementResultBody.self, from: Data(buffer: ack.body)).deleted == 2)
 
-            let after = try await client.execute(
-                uri: "/api/v1/envelopes?after=0", method: .get,
-                headers: signedHeaders(
-                    fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes",
-                    query: "after=0"))
+            let after = try await fixture.fetchEnvelopes(client, query: "after=0")
             let remaining = try decodePage(after)
             #expect(remaining.envelopes.map(\.sequence) == [3])
             #expect(remaining.previousChain == page.envelopes[1].chain)
@@ -217,11 +205,7 @@ struct ChairAPITests {
         try await fixture.makeApplication().test(.router) { client in
             try await Self.submit(2, client: client)
             let page = try decodePage(
-                try await client.execute(
-                    uri: "/api/v1/envelopes?after=0", method: .get,
-                    headers: signedHeaders(
-                        fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes",
-                        query: "after=0")))
+                try await fixture.fetchEnvelopes(client, query: "after=0"))
             let signedBody = Array(
                 try JSONEncoder().encode(AcknowledgementBody(through: 1, chain: page.envelopes[0].chain)))
             let sentBody = Array(

@@ -32,11 +32,7 @@ struct HostileAPIInputTests {
                     uri: "/api/v1/envelopes?after=0", method: .get, headers: headers)
                 #expect(response.status == .unauthorized, "timestamp \(text.debugDescription)")
             }
-            let fine = try await client.execute(
-                uri: "/api/v1/envelopes?after=0", method: .get,
-                headers: signedHeaders(
-                    fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes",
-                    query: "after=0"))
+            let fine = try await fixture.fetchEnvelopes(client, query: "after=0")
             #expect(fine.status == .ok)
         }
     }
@@ -52,11 +48,7 @@ struct HostileAPIInputTests {
                 "limit=1001", "after=%31", "after=1;limit=2",
             ]
             for query in queries {
-                let response = try await client.execute(
-                    uri: "/api/v1/envelopes?\(query)", method: .get,
-                    headers: signedHeaders(
-                        fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes",
-                        query: query))
+                let response = try await fixture.fetchEnvelopes(client, query: query)
                 // 401 where the test client re-encodes the URI (spaces, non-ASCII), so what arrives is
                 // no longer what was signed.
                 #expect(
@@ -64,11 +56,7 @@ struct HostileAPIInputTests {
             }
             // The largest cursor is answered: nothing after it, and the chain before it unknown.
             let query = "after=\(APINumbers.maximumSequence)"
-            let response = try await client.execute(
-                uri: "/api/v1/envelopes?\(query)", method: .get,
-                headers: signedHeaders(
-                    fixture.signer, relay: try fixture.relayIdentity(), method: "GET", path: "/api/v1/envelopes",
-                    query: query))
+            let response = try await fixture.fetchEnvelopes(client, query: query)
             #expect(response.status == .ok)
             #expect(try decodePage(response).envelopes.isEmpty)
         }

@@ -88,3 +88,13 @@ func postForm(_ client: some TestClientProtocol, _ fields: [(String, String)], u
     return try await client.execute(
         uri: uri, method: .post, headers: .form, body: formBody([("form_token", token)] + fields))
 }
+
+extension RelayFixture {
+    /// `GET /api/v1/envelopes?QUERY`, signed by this fixture's chair for this fixture's relay.
+    func fetchEnvelopes(_ client: some TestClientProtocol, query: String) async throws -> TestResponse {
+        try await client.execute(
+            uri: "/api/v1/envelopes?\(query)", method: .get,
+            headers: signedHeaders(
+                signer, relay: try relayIdentity(), method: "GET", path: "/api/v1/envelopes", query: query))
+    }
+}
