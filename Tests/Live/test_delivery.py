@@ -148,3 +148,69 @@ def test_a_lost_acknowledgement_is_repaired_by_the_next_pull_and_frees_a_full_re
         assert "three, accepted now" in listed(relay)
     finally:
         proxy.close()
+
+
+def test_a_full_disk_refuses_kindly_and_the_chairs_pull_frees_it_without_a_restart(relay_factory, tmp_path):
+    """The relay's data folder on a 12 MiB filesystem of the test's own, filled to the brim."""
+    import base64
+    import os
+    import subprocess
+
+    import pytest
+    from test_bad_input import fetch_token, proof_of_work, valid_envelope_shape
+
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small filesystem needs root (CI runs as root)")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", str(disk)], check=True)
+    relay = None
+    try:
+        relay = relay_factory(data_dir=disk, max_stored_envelopes=1_000_000, client_burst=1_000_000,
+                              intake_burst=1_000_000, intake_submissions_per_minute=1_000_000)
+        assert (disk / "reserve").stat().st_size > 0
+        text = "A message that fills the disk. " * 60
+        statuses = []
+        while len(statuses) < 3_000:
+            statuses.append(submit(relay, f"{len(statuses)} {text}"))
+            if statuses[-1] != 200:
+                break
+        assert statuses[-1] == 503, statuses[-5:]
+        stored = statuses.count(200)
+        assert stored > 100, stored
+
+        # JavaScript off: the form again, with the text, saying the service is full.
+        connection = http.client.HTTPConnection("127.0.0.1", port_of(relay.address), timeout=10)
+        connection.request("POST", "/submit", body=urllib.parse.urlencode(
+            {"form_token": fetch_token(relay), "message": "kept on a full disk"}),
+            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        response = connection.getresponse()
+        page = response.read().decode()
+        assert response.status == 503 and ">kept on a full disk</textarea>" in page and "full" in page
+        # JavaScript on: a 503 whose reason the page's script turns into words beside the kept text.
+        envelope = valid_envelope_shape()
+        token = fetch_token(relay)
+        connection.request("POST", "/submit", body=urllib.parse.urlencode(
+            {"form_token": token, "pow": proof_of_work(token, envelope, bits=8),
+             "envelope": base64.b64encode(envelope).decode()}),
+            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 503 and response.getheader("Blind-Relay-Refusal") == "full"
+        connection.close()
+
+        # The chair's pull stores everything and its acknowledgement frees the disk.
+        output = pull(relay)
+        assert f"pulled {stored} new messages" in output, output
+        assert "not told" not in output
+        with sqlite3.connect(f"file:{disk / 'envelopes.sqlite'}?mode=ro", uri=True) as db:
+            assert db.execute("SELECT count(*) FROM envelope").fetchone()[0] == 0
+        assert (disk / "envelopes.sqlite-wal").stat().st_size < 1 << 20
+        # Without a restart, the relay takes messages again, and holds its reserve again.
+        assert submit(relay, "after the pull") == 200
+        assert (disk / "reserve").stat().st_size > 0
+        assert relay.process.poll() is None
+    finally:
+        if relay is not None and relay.process.poll() is None:
+            relay.stop()
+        subprocess.run(["umount", str(disk)], check=False)

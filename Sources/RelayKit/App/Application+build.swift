@@ -56,7 +56,7 @@ public func buildApplication(
         store: store,
         authenticator: RequestAuthenticator(
             signingKeys: recipients.signingKeys, relayIdentity: store.relayIdentity,
-            clockWindowSeconds: configuration.clockWindowSeconds)
+            clockWindowSeconds: configuration.clockWindowSeconds), logger: logger
     ).addRoutes(to: router)
 
     for key in recipients.keys {
@@ -114,7 +114,7 @@ func openStore(_ configuration: RelayConfiguration, recipients: [[UInt8]]) throw
         return try EnvelopeStore(
             path: (directory as NSString).appendingPathComponent("envelopes.sqlite"),
             maximumEnvelopes: configuration.maximumStoredEnvelopes, maximumBytes: configuration.maximumStoredBytes,
-            recipients: recipients)
+            recipients: recipients, keepsReserve: true)
     } catch {
         throw RelayConfiguration.Problem(
             description:

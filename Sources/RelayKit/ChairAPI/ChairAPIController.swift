@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import RelayProtocol
 import Sodium
@@ -8,6 +9,7 @@ import Sodium
 struct ChairAPIController: Sendable {
     let store: EnvelopeStore
     let authenticator: RequestAuthenticator
+    let logger: Logger
 
     static let maximumBodyBytes = 4 * 1024
 
@@ -67,6 +69,11 @@ struct ChairAPIController: Sendable {
         } catch EnvelopeStore.AcknowledgementError.chainMismatch {
             return Self.json(
                 ["error": "the chain value differs from the relay's; nothing was deleted"], status: .conflict)
+        } catch {
+            logger.error("could not record an acknowledgement", metadata: ["error.type": "\(type(of: error))"])
+            return Self.json(
+                ["error": "the relay could not record it (its disk may be full); nothing was deleted"],
+                status: .serviceUnavailable)
         }
     }
 

@@ -41,13 +41,19 @@ public final class EnvelopeStore: Sendable {
     let quota: (envelopes: Int, bytes: Int)
     /// The signing keys of the current recipients: a row is deleted once all of them stored it.
     let recipients: [[UInt8]]
+    /// Room kept for the deletion that frees a full disk; nil for stores opened by tools.
+    let reserve: DiskReserve?
     /// 16 random bytes made when the store was created: which relay this is, for the chair's
     /// signatures (and, later, to tell a restored or recreated store from the one it replaced).
     public let relayIdentity: [UInt8]
 
     /// Opens (or creates) the store at `path`, for the recipients whose signing keys are
     /// `recipients` (none: a store that never deletes, for tests and tools).
-    public init(path: String, maximumEnvelopes: Int, maximumBytes: Int, recipients: [[UInt8]] = []) throws {
+    ///
+    /// With `keepsReserve`, a file beside it holds room for the deletion that frees a full disk.
+    public init(
+        path: String, maximumEnvelopes: Int, maximumBytes: Int, recipients: [[UInt8]] = [], keepsReserve: Bool = false
+    ) throws {
         var configuration = Configuration()
         // Leave SQL arguments out of errors and logs: they are ciphertext, but still ours.
         configuration.publicStatementArguments = false
@@ -71,6 +77,17 @@ public final class EnvelopeStore: Sendable {
         }
         quota = (maximumEnvelopes, maximumBytes)
         self.recipients = recipients
+        if keepsReserve {
+            let directory = (path as NSString).deletingLastPathComponent
+            let reservePath = (directory as NSString).appendingPathComponent("reserve")
+            // What the reserve already takes counts as free: it is ours to give back.
+            let held = ((try? FileManager.default.attributesOfItem(atPath: reservePath))?[.size] as? Int) ?? 0
+            let size = DiskReserve.size(freeBytes: (DiskReserve.freeBytes(in: directory) ?? 0) + held)
+            reserve = DiskReserve(path: reservePath, size: size)
+            reserve?.restore()
+        } else {
+            reserve = nil
+        }
         try Self.migrator.migrate(writer)
         guard
             let identity = try writer.read({ db in try Data.fetchOne(db, sql: "SELECT identifier FROM relay_identity") }
@@ -139,6 +156,15 @@ public final class EnvelopeStore: Sendable {
     /// Durably appends `envelopes` in one transaction, in order; all or none are stored.
     public func appendEnvelopes(_ envelopes: [[UInt8]], receivedAt date: Date = Date()) async throws -> [StoredEnvelope]
     {
+        do {
+            return try await appendEnvelopesOnce(envelopes, receivedAt: date)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            // The disk is full: to the person, the same as a full store (503, text kept).
+            throw AppendError.full
+        }
+    }
+
+    private func appendEnvelopesOnce(_ envelopes: [[UInt8]], receivedAt date: Date) async throws -> [StoredEnvelope] {
         let hour = ReceivedHour.format(date)
         let quota = quota
         return try await writer.write { db in
@@ -207,8 +233,55 @@ public final class EnvelopeStore: Sendable {
     /// answer) changes nothing and succeeds. A recipient is never taken past what it names, and
     /// nothing is deleted that a current recipient has not stored.
     public func acknowledge(through: Int64, chain: [UInt8], by recipient: [UInt8]) async throws -> Acknowledgement {
+        let acknowledged = try await withRoom {
+            try await self.moveCursor(through: through, chain: chain, by: recipient)
+        }
+        return Acknowledgement(deleted: try await deleteDelivered(), acknowledgedThrough: acknowledged)
+    }
+
+    /// Runs a write; when the disk is full, gives the reserve back to it and runs it once more.
+    private func withRoom<Value>(_ write: () async throws -> Value) async throws -> Value {
+        do {
+            return try await write()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL && reserve != nil {
+            reserve?.release()
+            return try await write()
+        }
+    }
+
+    /// Deletes what every current recipient has stored, then copies the WAL into the file and
+    /// truncates it, so that deleted ciphertext does not linger in it and the room is the disk's
+    /// again; then takes the reserve back. On a disk too full for the deletion's WAL, it goes
+    /// 64 rows at a time, the WAL emptied after each step.
+    private func deleteDelivered() async throws -> Int {
         let recipients = recipients
-        return try await writer.write { db in
+        var total = 0
+        do {
+            total = try await writer.write { db in try Self.deleteWhatEveryoneStored(db, recipients: recipients) }
+            if total > 0 { try await emptyWAL() }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            reserve?.release()
+            try await emptyWAL()
+            while true {
+                let deleted = try await writer.write { db in
+                    try Self.deleteWhatEveryoneStored(db, recipients: recipients, atMost: 64)
+                }
+                guard deleted > 0 else { break }
+                total += deleted
+                try await emptyWAL()
+            }
+        }
+        if total > 0 { reserve?.restore() }
+        return total
+    }
+
+    private func emptyWAL() async throws {
+        try await writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
+    /// Moves `recipient`'s cursor to `through` (if it is beyond it) and returns where it stands.
+    private func moveCursor(through: Int64, chain: [UInt8], by recipient: [UInt8]) async throws -> Int64 {
+        try await writer.write { db in
             let floor = try Self.fetchFloor(db)
             let current = try Self.fetchCursor(db, recipient: recipient) ?? floor
             if through <= current.sequence {
@@ -221,7 +294,7 @@ public final class EnvelopeStore: Sendable {
                 {
                     throw AcknowledgementError.chainMismatch
                 }
-                return Acknowledgement(deleted: 0, acknowledgedThrough: current.sequence)
+                return current.sequence
             }
             guard
                 let stored = try Data.fetchOne(
@@ -237,8 +310,7 @@ public final class EnvelopeStore: Sendable {
                         acknowledged_chain = excluded.acknowledged_chain
                     """,
                 arguments: [Data(recipient), through, stored])
-            let deleted = try Self.deleteWhatEveryoneStored(db, recipients: recipients)
-            return Acknowledgement(deleted: deleted, acknowledgedThrough: through)
+            return through
         }
     }
 
@@ -246,8 +318,7 @@ public final class EnvelopeStore: Sendable {
     /// releases the rows a removed recipient held back).
     @discardableResult
     public func releaseDeliveredRows() async throws -> Int {
-        let recipients = recipients
-        return try await writer.write { db in try Self.deleteWhatEveryoneStored(db, recipients: recipients) }
+        try await deleteDelivered()
     }
 
     /// The delivery floor: every row up to it is deleted, and every recipient has stored it.
@@ -272,8 +343,11 @@ public final class EnvelopeStore: Sendable {
     }
 
     /// Raises the floor to the lowest cursor of the current recipients (one who has not
-    /// acknowledged anything stands at the floor) and deletes the rows beneath it.
-    private static func deleteWhatEveryoneStored(_ db: Database, recipients: [[UInt8]]) throws -> Int {
+    /// acknowledged anything stands at the floor), or by `atMost` rows towards it, and deletes
+    /// the rows beneath it.
+    private static func deleteWhatEveryoneStored(_ db: Database, recipients: [[UInt8]], atMost: Int64? = nil) throws
+        -> Int
+    {
         let floor = try fetchFloor(db)
         var lowest: Position?
         if recipients.isEmpty {
@@ -285,7 +359,15 @@ public final class EnvelopeStore: Sendable {
             let cursor = try fetchCursor(db, recipient: recipient) ?? floor
             if cursor.sequence < (lowest?.sequence ?? .max) { lowest = cursor }
         }
-        guard let lowest, lowest.sequence > floor.sequence else { return 0 }
+        guard var lowest, lowest.sequence > floor.sequence else { return 0 }
+        if let atMost, lowest.sequence - floor.sequence > atMost {
+            let step = floor.sequence + atMost
+            if let chain = try Data.fetchOne(
+                db, sql: "SELECT chain FROM envelope WHERE sequence = ?", arguments: [step])
+            {
+                lowest = Position(sequence: step, chain: Array(chain))
+            }
+        }
         let freed =
             try Int.fetchOne(
                 db, sql: "SELECT total(length(envelope)) FROM envelope WHERE sequence <= ?",
