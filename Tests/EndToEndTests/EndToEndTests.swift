@@ -125,6 +125,28 @@ struct EndToEndTests {
         for index in 1...4 { #expect(list.output.contains("note \(index)")) }
     }
 
+    @Test("a new store (a new laptop) starts where the relay's history does, with a plain statement, no alarm")
+    func newStoreStartsCleanly() async throws {
+        let setup = try await LiveSetup()
+        for index in 1...2 {
+            #expect(try await postForm(to: setup.relay.address, fields: [("message", "old \(index)")]).status == 200)
+        }
+        #expect(try await setup.pull().status == 0)
+        #expect(try await postForm(to: setup.relay.address, fields: [("message", "new")]).status == 200)
+        let fresh = try await setup.chair([
+            "pull", "--relay", setup.relay.address, "--store", setup.folder.path("new.sqlite"),
+        ])
+        #expect(fresh.status == 0, "\(fresh.standardError)")
+        #expect(fresh.standardError.contains("this store is new, so it starts at the relay's envelope 3"))
+        #expect(fresh.standardError.contains("pulled 1 new message"))
+        #expect(!fresh.standardError.contains("missing"))
+        let again = try await setup.chair([
+            "pull", "--relay", setup.relay.address, "--store", setup.folder.path("new.sqlite"),
+        ])
+        #expect(again.standardError.contains("pulled 0 new messages"))
+        #expect(!again.standardError.contains("this store is new"))
+    }
+
     /// Pages are fetched ahead and acknowledged in the background: across several of them,
     /// every envelope is stored once, and a break on a later page keeps all before it.
     @Test("a pull across several pages stores each envelope once, and stops at a break on a later page")

@@ -237,7 +237,7 @@ def test_a_refused_browser_sealed_post_keeps_the_text_and_says_what_to_do(relay_
     assert driver.find_element(By.ID, "message").get_attribute("value") == text
     assert driver.find_element(By.CSS_SELECTOR, "button[type=submit]").is_enabled()
     time.sleep(4)
-    assert "A" in submit_and_wait_for_receipt(driver)
+    assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", submit_and_wait_for_receipt(driver))
 
     # The same person's second message is over their limit: refused, kept, and told when to try.
     driver.get(relay.address + "/")

@@ -24,6 +24,9 @@ struct PullSession {
         var chainBreak: String?
         /// Set when the relay could not be told what is stored here; the next pull tells it.
         var acknowledgementProblem: String?
+        /// For a store's first pull: the relay's first envelope, when envelopes before it were
+        /// delivered and deleted before this store existed (a new laptop, a new deputy).
+        var firstSequence: Int64?
     }
 
     func run() async throws(ChairError) -> Outcome {
@@ -80,6 +83,12 @@ struct PullSession {
             }
             let chainBeforePage = cursor?.chain ?? page.previousChain.flatMap(Hex.decode) ?? []
             var expectedSequence = (cursor?.sequence ?? 0) + 1
+            // A new store starts where the relay's history does: what came before was delivered
+            // and deleted before this store existed, and is not missing. It is said, not alarmed.
+            if cursor == nil, let first = page.envelopes.first, first.sequence > 1, page.previousChain != nil {
+                expectedSequence = first.sequence
+                outcome.firstSequence = first.sequence
+            }
             var batch: [ChairStore.Incoming] = []
             let checked = Self.check(page.envelopes, chainBeforePage: chainBeforePage, identity: identity)
             for (item, checked) in zip(page.envelopes, checked) {

@@ -45,6 +45,11 @@ struct PullCommand: AsyncChairSubcommand {
             let seconds = Double(taken.components.seconds) + Double(taken.components.attoseconds) / 1e18
             summary += " in \((seconds * 1000).rounded() / 1000) seconds"
         }
+        if let first = outcome.firstSequence {
+            printStatus(
+                "chair: this store is new, so it starts at the relay's envelope \(first): the ones before it were "
+                    + "delivered and deleted before it existed; from here on, every envelope is checked")
+        }
         printStatus(summary)
         if outcome.unreadable > 0 {
             printWarning(
