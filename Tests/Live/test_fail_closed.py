@@ -142,6 +142,8 @@ def test_a_persons_words_are_gone_from_the_relays_memory_and_no_core_is_possible
     # The control: with the hygiene turned off, the same scan does find the words, so this test
     # can fail. (Which blocks survive depends on the allocator; the larger ones always have.)
     unprotected = relay_factory(memory_hygiene="off")
+    assert "memory hygiene is off" in unprotected.log_path.read_text()
+    assert "memory hygiene" not in relay.log_path.read_text()
     needles = post_canaries(unprotected, keep_alive=False)
     time.sleep(2)
     assert memory_holds(unprotected.process.pid, needles), "without the hygiene the scan should find the canaries"

@@ -121,7 +121,7 @@ struct IntakeController: Sendable {
             // Never a receipt for what was not sealed. The keys were checked at start, so this
             // is the relay's fault, not the person's: their text is shown again, kept.
             tokens.release(token)
-            logger.error("could not seal a submission", metadata: ["error": "\(error)"])
+            logger.error("could not seal a submission", metadata: ["error.type": "\(type(of: error))"])
             return again("notice.store_failed", status: .serviceUnavailable)
         }
         do {
