@@ -50,7 +50,7 @@ enum RelayMain {
     }
 }
 
-/// The relay's command line: read the configuration, build the application, run it.
+/// The relay's command line: serving (the default), or a backup of its store.
 struct RelayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relay",
@@ -61,28 +61,72 @@ struct RelayCommand: AsyncParsableCommand {
 
             Example:
               BLIND_RELAY_KEYS_DIR=keys BLIND_RELAY_DATA_DIR=/var/lib/blind-relay relay
-            """)
-
-    @Option(help: ArgumentHelp("A configuration file of 'key = value' lines.", valueName: "path"))
-    var config: String?
+              relay backup --config relay.conf blind-relay-2026-11-30.sqlite
+            """,
+        subcommands: [ServeCommand.self, BackupCommand.self], defaultSubcommand: ServeCommand.self)
 
     /// Warnings found before logging started, written once it has.
     nonisolated(unsafe) static var startupNotes: [String] = []
+}
 
-    func run() async throws {
-        let settings: RelayConfiguration
+/// Where the relay's settings come from.
+struct ConfigurationOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("A configuration file of 'key = value' lines.", valueName: "path"))
+    var config: String?
+
+    /// The settings, or the reason they cannot be used printed and a failure exit.
+    func load() throws -> RelayConfiguration {
         do {
-            settings = try RelayConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment)
+            return try RelayConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment)
         } catch {
             FileHandle.standardError.write(Data("relay: \(error.description)\n".utf8))
             throw ExitCode.failure
         }
+    }
+}
+
+/// `relay backup FILE`: a consistent copy of the store while the relay runs.
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy the store to a new file, consistently, while the relay runs.",
+        discussion: """
+            The copy holds ciphertext only. It is a new file (mode 0600); an existing file is
+            never replaced. docs/RELAY-API.md says how to restore one, and what a restore loses.
+            """)
+
+    @OptionGroup var options: ConfigurationOptions
+
+    @Argument(help: ArgumentHelp("The new file to write.", valueName: "file"))
+    var file: String
+
+    func run() async throws {
+        let settings = try options.load()
+        do {
+            let summary = try StoreBackup.copy(settings, to: file)
+            print("relay: copied \(summary.envelopes) envelopes (up to sequence \(summary.headSequence)) to \(file)")
+        } catch {
+            FileHandle.standardError.write(Data("relay: \(error.description)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// `relay` (or `relay serve`): read the configuration, build the application, run it.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve the form and the chair's API (what `relay` alone does).")
+
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() async throws {
+        let settings = try options.load()
         // Every line the relay writes goes through the one format that has no place for request data.
         let level = settings.logLevel
         LoggingSystem.bootstrap { label in RelayLogHandler(label: label, level: level) }
         var logger = Logger(label: "blind-relay")
         logger.logLevel = settings.logLevel
-        for note in Self.startupNotes { logger.warning("\(note)") }
+        for note in RelayCommand.startupNotes { logger.warning("\(note)") }
         do {
             let app = try await buildApplication(configuration: settings, logger: logger)
             try await app.runService()
