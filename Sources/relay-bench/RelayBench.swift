@@ -107,11 +107,13 @@ struct Limits: AsyncParsableCommand {
 
 struct Fill: AsyncParsableCommand {
     @Option(help: "The relay's data folder.") var dataDir: String
-    @Option(help: "The recipient's public key file.") var key: String
+    @Option(help: "A recipient's public key file (again for each further recipient).") var key: [String]
     @Option(help: "How many envelopes.") var count: Int
 
     func run() async throws {
-        let file = try PublicKeyFile(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: key))))
+        let recipients = try key.map { path in
+            try PublicKeyFile(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: path)))).encryptionKey
+        }
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let store = try EnvelopeStore(path: dataDir + "/envelopes.sqlite", maximumEnvelopes: .max, maximumBytes: .max)
         var written = 0
@@ -120,7 +122,7 @@ struct Fill: AsyncParsableCommand {
             let envelopes = try (0..<batch).map { index in
                 try Envelope.seal(
                     Submission(message: "Message \(written + index): " + String(repeating: "words ", count: 300)),
-                    to: [file.encryptionKey])
+                    to: recipients)
             }
             _ = try await store.appendEnvelopes(envelopes)
             written += batch
