@@ -13,10 +13,10 @@ actor RequestAuthenticator {
     private let signingKeys: [[UInt8]]
     private let relayIdentity: [UInt8]
     private let clockWindow: Int64
-    /// When this process started: nonces seen before it are forgotten, so no request signed
-    /// before it is accepted after it (a captured request cannot replay across a restart).
     private var seenNonces: [String: Int64] = [:]
     private let nonceLimit = 100_000
+    /// When this process started: the nonces seen before it are forgotten, so no request signed
+    /// before it is accepted after it (a captured request cannot replay across a restart).
     private let startedAt: Int64
     private let now: @Sendable () -> Int64
 
