@@ -87,6 +87,36 @@ struct DeliveryTests {
         #expect(try await later.acknowledge(through: 5, chain: fifth.chain, by: added).deleted == 1)
     }
 
+    @Test("a recipient removed and added again starts at the floor, not at its old cursor")
+    func reAddedRecipientStartsAtTheFloor() async throws {
+        let folder = try TemporaryDirectory()
+        var rows: [EnvelopeStore.StoredEnvelope] = []
+        do {
+            let store = try Self.makeStore(folder, recipients: [Self.chair, Self.deputy])
+            rows = try await store.appendEnvelopes(Array(repeating: Self.envelope, count: 3))
+            _ = try await store.acknowledge(through: 1, chain: rows[0].chain, by: Self.deputy)
+            _ = try await store.acknowledge(through: 3, chain: rows[2].chain, by: Self.chair)
+        }
+        do {
+            // The deputy is removed: everything the chair stored goes.
+            let store = try Self.makeStore(folder, recipients: [Self.chair])
+            #expect(try await store.releaseDeliveredRows() == 2)
+            let fourth = try await store.appendEnvelope(Self.envelope)
+            _ = try await store.acknowledge(through: 4, chain: fourth.chain, by: Self.chair)
+        }
+        // Added again: its old cursor (1) is below the floor (4), so it stands at the floor. Its
+        // store, last filled up to 3, acknowledges that again: fine, not "no envelope 3".
+        let store = try Self.makeStore(folder, recipients: [Self.chair, Self.deputy])
+        #expect(
+            try await store.acknowledge(through: 3, chain: rows[2].chain, by: Self.deputy)
+                == .init(deleted: 0, acknowledgedThrough: 4))
+        let fifth = try await store.appendEnvelope(Self.envelope)
+        #expect(try await store.acknowledge(through: 5, chain: fifth.chain, by: Self.chair).deleted == 0)
+        #expect(
+            try await store.acknowledge(through: 5, chain: fifth.chain, by: Self.deputy)
+                == .init(deleted: 1, acknowledgedThrough: 5))
+    }
+
     @Test("a store opened without its recipients (the host's tools) deletes nothing")
     func noRecipientsDeletesNothing() async throws {
         let folder = try TemporaryDirectory()

@@ -283,7 +283,7 @@ public final class EnvelopeStore: Sendable {
     private func moveCursor(through: Int64, chain: [UInt8], by recipient: [UInt8]) async throws -> Int64 {
         try await writer.write { db in
             let floor = try Self.fetchFloor(db)
-            let current = try Self.fetchCursor(db, recipient: recipient) ?? floor
+            let current = try Self.fetchStanding(db, recipient: recipient, floor: floor)
             if through <= current.sequence {
                 // Already acknowledged. Where the row is still here its chain must still agree,
                 // so that a chair with another history is told, not quietly accepted.
@@ -335,6 +335,15 @@ public final class EnvelopeStore: Sendable {
         return Position(sequence: row["acknowledged_sequence"], chain: Array(row["acknowledged_chain"] as Data))
     }
 
+    /// Where `recipient` stands: its cursor, or the floor when it has none or its cursor is
+    /// below it (a recipient removed, then added again, starts afresh at the floor).
+    private static func fetchStanding(_ db: Database, recipient: [UInt8], floor: Position) throws -> Position {
+        guard let cursor = try fetchCursor(db, recipient: recipient), cursor.sequence >= floor.sequence else {
+            return floor
+        }
+        return cursor
+    }
+
     private static func fetchCursor(_ db: Database, recipient: [UInt8]) throws -> Position? {
         try Row.fetchOne(
             db, sql: "SELECT acknowledged_sequence, acknowledged_chain FROM recipient_cursor WHERE signing_key = ?",
@@ -356,7 +365,7 @@ public final class EnvelopeStore: Sendable {
             return 0
         }
         for recipient in recipients {
-            let cursor = try fetchCursor(db, recipient: recipient) ?? floor
+            let cursor = try fetchStanding(db, recipient: recipient, floor: floor)
             if cursor.sequence < (lowest?.sequence ?? .max) { lowest = cursor }
         }
         guard var lowest, lowest.sequence > floor.sequence else { return 0 }
