@@ -31,10 +31,11 @@ public enum APINumbers {
         parseDecimal(text, maximum: maximumTimestamp)
     }
 
-    /// Seconds between two parsed timestamps, never overflowing (both are bounded).
+    /// How far apart two numbers are, for any two: a difference that does not fit (or is
+    /// `Int64.min`, which `abs` would trap on) comes back as `Int64.max`.
     public static func distance(_ lhs: Int64, _ rhs: Int64) -> Int64 {
         let (difference, overflow) = lhs.subtractingReportingOverflow(rhs)
-        return overflow ? Int64.max : abs(difference)
+        return overflow ? Int64.max : Int64(clamping: difference.magnitude)
     }
 }
 

@@ -77,6 +77,9 @@ struct HostileAPIInputTests {
             #expect(APINumbers.parseDecimal(text, maximum: 999_999) == expected, "\(text.debugDescription)")
         }
         #expect(APINumbers.distance(.min, .max) == .max)
+        #expect(APINumbers.distance(.min, 0) == .max)
+        #expect(APINumbers.distance(0, .min) == .max)
+        #expect(APINumbers.distance(-5, 7) == 12)
         #expect(APINumbers.distance(APINumbers.maximumTimestamp, 0) == APINumbers.maximumTimestamp)
     }
 

@@ -40,7 +40,7 @@ enum PassphraseStrength {
         var cheapest = [Double](repeating: .infinity, count: characters.count + 1)
         var pieceStart = [Int](repeating: 0, count: characters.count + 1)
         cheapest[0] = 0
-        for end in 1...max(characters.count, 1) where end <= characters.count {
+        for end in 1..<(characters.count + 1) {
             // No rule covers a piece longer than the longest word, date or run worth naming.
             for start in max(0, end - longestPiece)..<end {
                 guard cheapest[start].isFinite,

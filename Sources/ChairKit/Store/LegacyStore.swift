@@ -60,7 +60,12 @@ enum LegacyStore {
             guard
                 let plaintext = openOld(
                     row["sealed"], additionalData: "blind-relay/v1/chair-store/\(kind)/\(sequence)", key: cipher.key)
-            else { throw Unreadable(description: "message \(number) of the old store cannot be decrypted") }
+            else {
+                throw Unreadable(
+                    description:
+                        "message \(number) of the old store cannot be decrypted: open it with the identity that filled it"
+                )
+            }
             let content: ChairStore.Incoming.Content
             if kind == "record" {
                 content = .record(plaintext)
@@ -80,7 +85,12 @@ enum LegacyStore {
                     let decoded = try? event.withUnsafeBytes({
                         try JSONDecoder().decode(WorkflowEvent.self, from: Data($0))
                     })
-                else { throw Unreadable(description: "a note or status of message \(number) cannot be decrypted") }
+                else {
+                    throw Unreadable(
+                        description:
+                            "a note or status of message \(number) cannot be decrypted: open the store with the identity that filled it"
+                    )
+                }
                 return decoded
             }
             let stored = StoredMessage(

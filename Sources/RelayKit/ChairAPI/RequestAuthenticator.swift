@@ -33,7 +33,6 @@ actor RequestAuthenticator {
 
     /// Accepts the request, returning the signer's key, or says why not. A nonce is remembered
     /// only once the signature holds, so unsigned traffic cannot fill the cache.
-    @discardableResult
     func authenticate(method: String, path: String, query: String, headers: HTTPFields, body: [UInt8]) throws(Refusal)
         -> [UInt8]
     {

@@ -24,10 +24,6 @@ struct ClientAddress {
         key = Self.networkKey(text ?? context.peerAddress)
     }
 
-    init(address: String?) {
-        key = Self.networkKey(address)
-    }
-
     /// The key for an address as text; text that is no address is keyed as it is.
     static func networkKey(_ address: String?) -> String? {
         guard var text = address, !text.isEmpty else { return nil }

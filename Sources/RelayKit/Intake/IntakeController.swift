@@ -65,18 +65,22 @@ struct IntakeController: Sendable {
         if let language = fields["form_language"], catalogues.codes.contains(language) {
             catalogue = catalogues.catalogue(for: language)
         }
-        let client = ClientAddress(request: request, context: context, header: clientAddressHeader)
-        if let envelope = fields["envelope"] {
-            return try await acceptBrowserSealed(envelope, fields: fields, catalogue: catalogue, client: client)
+        // The client's address is looked at only here, once a post has earned a charge.
+        let admit = {
+            limiter.admit(
+                clientAddress: ClientAddress(request: request, context: context, header: clientAddressHeader).key)
         }
-        return try await sealAndStore(fields, catalogue: catalogue, client: client)
+        if let envelope = fields["envelope"] {
+            return try await acceptBrowserSealed(envelope, fields: fields, catalogue: catalogue, admit: admit)
+        }
+        return try await sealAndStore(fields, catalogue: catalogue, admit: admit)
     }
 
     /// The form as typed (JavaScript off): check it, seal it here, store it. Every refusal shows
     /// the form again with the person's text in it.
-    private func sealAndStore(_ fields: FormFields, catalogue: Catalogue, client: ClientAddress) async throws
-        -> Response
-    {
+    private func sealAndStore(
+        _ fields: FormFields, catalogue: Catalogue, admit: () -> ClientRateLimiter.Decision
+    ) async throws -> Response {
         let form = SubmissionForm(fields: fields, offeredLanguages: catalogues.codes)
         func again(_ noticeKey: String?, status: HTTPResponse.Status) -> Response {
             .html(
@@ -101,7 +105,7 @@ struct IntakeController: Sendable {
         guard notice == nil, form.errors.isEmpty, let token = fields["form_token"] else {
             return again(notice, status: .badRequest)
         }
-        switch limiter.admit(clientAddress: client.key) {
+        switch admit() {
         case .allowed: break
         case .clientLimited: return again("notice.client_limited", status: .tooManyRequests)
         case .intakeLimited: return again("notice.busy", status: .serviceUnavailable)
@@ -143,7 +147,7 @@ struct IntakeController: Sendable {
     /// refusal it keeps the person's text and says what to do, in words chosen by the reason
     /// this sends in `Blind-Relay-Refusal`. Without the script, the page below is what shows.
     private func acceptBrowserSealed(
-        _ text: String, fields: FormFields, catalogue: Catalogue, client: ClientAddress
+        _ text: String, fields: FormFields, catalogue: Catalogue, admit: () -> ClientRateLimiter.Decision
     ) async throws -> Response {
         func refuse(_ reason: BrowserRefusal) -> Response {
             var response = Response.html(
@@ -164,7 +168,7 @@ struct IntakeController: Sendable {
             let header = try? EnvelopeHeader(validating: envelope), header.recipientCount == recipients.keys.count
         else { return refuse(.badEnvelope) }
         guard tokens.isProofOfWork(fields["pow"], token: token, envelope: envelope) else { return refuse(.automated) }
-        switch limiter.admit(clientAddress: client.key) {
+        switch admit() {
         case .allowed: break
         case .clientLimited: return refuse(.clientLimited)
         case .intakeLimited: return refuse(.busy)

@@ -19,6 +19,17 @@ final class DiskReserve: @unchecked Sendable {
         self.size = size
     }
 
+    /// The reserve in the folder of the store at `storePath`, sized for that disk now and made.
+    static func beside(storeAt storePath: String) -> DiskReserve {
+        let directory = (storePath as NSString).deletingLastPathComponent
+        let path = (directory as NSString).appendingPathComponent("reserve")
+        // What the reserve already takes counts as free: it is ours to give back.
+        let held = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+        let reserve = DiskReserve(path: path, size: size(freeBytes: (freeBytes(in: directory) ?? 0) + held))
+        reserve.restore()
+        return reserve
+    }
+
     /// Makes the reserve if it is missing; false when the disk has no room for it.
     @discardableResult
     func restore() -> Bool {

@@ -77,17 +77,7 @@ public final class EnvelopeStore: Sendable {
         }
         quota = (maximumEnvelopes, maximumBytes)
         self.recipients = recipients
-        if keepsReserve {
-            let directory = (path as NSString).deletingLastPathComponent
-            let reservePath = (directory as NSString).appendingPathComponent("reserve")
-            // What the reserve already takes counts as free: it is ours to give back.
-            let held = ((try? FileManager.default.attributesOfItem(atPath: reservePath))?[.size] as? Int) ?? 0
-            let size = DiskReserve.size(freeBytes: (DiskReserve.freeBytes(in: directory) ?? 0) + held)
-            reserve = DiskReserve(path: reservePath, size: size)
-            reserve?.restore()
-        } else {
-            reserve = nil
-        }
+        reserve = keepsReserve ? DiskReserve.beside(storeAt: path) : nil
         try Self.migrator.migrate(writer)
         guard
             let identity = try writer.read({ db in try Data.fetchOne(db, sql: "SELECT identifier FROM relay_identity") }
