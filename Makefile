@@ -110,7 +110,10 @@ demo: build
 	if [ ! -f $(DEMO)/identity ]; then \
 	  umask 077; head -c 18 /dev/urandom | base64 > $(DEMO)/passphrase; \
 	  BLIND_RELAY_PASSPHRASE="$$(cat $(DEMO)/passphrase)" $$bin/chair init --identity $(DEMO)/identity; \
-	  $$bin/chair export --identity $(DEMO)/identity --name "Demo chair" --output $(DEMO)/keys/chair.pub >/dev/null; \
+	fi; \
+	if [ ! -f $(DEMO)/keys/recipients.set ]; then \
+	  BLIND_RELAY_PASSPHRASE="$$(cat $(DEMO)/passphrase)" $$bin/chair recipients create --identity $(DEMO)/identity \
+	    --name "Demo chair" --set $(DEMO)/keys/recipients.set >/dev/null 2>&1; \
 	fi; \
 	echo; \
 	echo "Blind Relay demo: a relay on http://127.0.0.1:$(DEMO_PORT)/ sealing to a THROWAWAY key in $(DEMO)/"; \

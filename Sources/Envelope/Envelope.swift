@@ -12,6 +12,15 @@ public enum Envelope {
         try sealRecord(SubmissionRecord.encode(submission), to: recipients, randomness: randomness)
     }
 
+    /// Seals `submission` to every member of `set`, naming the set inside (section 10).
+    public static func seal(
+        _ submission: Submission, to set: RecipientSet, randomness: SealingRandomness = .system
+    ) throws(SealingError) -> [UInt8] {
+        try sealRecord(
+            SubmissionRecord.encode(submission, recipientSet: set.digest), to: set.encryptionKeys,
+            randomness: randomness)
+    }
+
     /// Pads and seals raw record bytes, whatever they hold.
     public static func sealRecord(
         _ record: SecretBytes, to recipients: [[UInt8]], randomness: SealingRandomness = .system

@@ -42,9 +42,14 @@ public enum SubmissionRecord {
 
     /// Tags from here up are optional extensions that a reader skips.
     static let firstExtensionTag: UInt8 = 0x80
+    /// The registered extension naming the recipients set the envelope was sealed to (section 10).
+    static let recipientSetTag: UInt8 = 0x90
 
-    /// Encodes `submission` canonically into a secret buffer.
-    public static func encode(_ submission: Submission) throws(SealingError) -> SecretBytes {
+    /// Encodes `submission` canonically into a secret buffer; with `recipientSet`, the digest of
+    /// the set it is about to be sealed to goes in as field 0x90.
+    public static func encode(_ submission: Submission, recipientSet: [UInt8]? = nil) throws(SealingError)
+        -> SecretBytes
+    {
         var fields: [(Tag, String)] = [(.message, submission.message)]
         if let category = submission.category { fields.append((.category, category.rawValue)) }
         if let location = submission.location { fields.append((.location, location)) }
@@ -71,6 +76,10 @@ public enum SubmissionRecord {
             guard valueLength <= Int(UInt16.max) else { throw .tooLong(recordLength: valueLength) }
             length += 3 + valueLength
         }
+        if let recipientSet {
+            precondition(recipientSet.count == RecipientSet.digestLength, "a recipient set digest is 32 bytes")
+            length += 3 + recipientSet.count
+        }
         guard length <= SizeClass.large.maximumRecordLength else { throw .tooLong(recordLength: length) }
         return SecretBytes(count: length) { (output: UnsafeMutableRawBufferPointer) in
             output[0] = version
@@ -87,20 +96,38 @@ public enum SubmissionRecord {
                     offset += utf8.count
                 }
             }
+            if let recipientSet {
+                output[offset] = recipientSetTag
+                output[offset + 1] = 0
+                output[offset + 2] = UInt8(recipientSet.count)
+                UnsafeMutableRawBufferPointer(rebasing: output[(offset + 3)...]).copyBytes(from: recipientSet)
+            }
         }
     }
 
     /// Decodes a record, applying every rejection rule of section 3.2.
     public static func decode(_ record: SecretBytes) throws(EnvelopeError) -> Submission {
         let fields = record.withUnsafeBytes { parseFields($0) }
-        return try makeSubmission(from: fields.get())
+        return try makeSubmission(from: fields.get().texts)
     }
 
-    /// Splits a record into its known text fields, skipping extensions.
-    private static func parseFields(_ bytes: UnsafeRawBufferPointer) -> Result<[Tag: String], EnvelopeError> {
+    /// The digest of the recipients set a record names (field 0x90), or nil when it names none.
+    /// Fails as `decode` does on a record that breaks a rule.
+    public static func recipientSet(in record: SecretBytes) throws(EnvelopeError) -> [UInt8]? {
+        try record.withUnsafeBytes { parseFields($0) }.get().recipientSet
+    }
+
+    /// A record's known text fields, and the recipient set it names.
+    private struct Fields {
+        var texts: [Tag: String] = [:]
+        var recipientSet: [UInt8]?
+    }
+
+    /// Splits a record into its known text fields, skipping unregistered extensions.
+    private static func parseFields(_ bytes: UnsafeRawBufferPointer) -> Result<Fields, EnvelopeError> {
         guard let first = bytes.first else { return .failure(.recordFailure("the record is empty")) }
         guard first == version else { return .failure(.unsupportedRecordVersion(first)) }
-        var values: [Tag: String] = [:]
+        var fields = Fields()
         var offset = 1
         var previousTag: UInt8?
         while offset < bytes.count {
@@ -116,6 +143,13 @@ public enum SubmissionRecord {
             guard length > 0 else { return .failure(.recordFailure("a field is empty")) }
             let value = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
             offset += length
+            if rawTag == recipientSetTag {
+                guard length == RecipientSet.digestLength else {
+                    return .failure(.recordFailure("the recipient-set field is not 32 bytes"))
+                }
+                fields.recipientSet = Array(value)
+                continue
+            }
             if rawTag >= firstExtensionTag { continue }
             guard let tag = Tag(rawValue: rawTag) else {
                 return .failure(.recordFailure("unknown field 0x\(String(rawTag, radix: 16))"))
@@ -123,9 +157,9 @@ public enum SubmissionRecord {
             guard let text = String(validating: value, as: UTF8.self) else {
                 return .failure(.recordFailure("the \(tag.name) field is not valid UTF-8"))
             }
-            values[tag] = text
+            fields.texts[tag] = text
         }
-        return .success(values)
+        return .success(fields)
     }
 
     private static func makeSubmission(from values: [Tag: String]) throws(EnvelopeError) -> Submission {

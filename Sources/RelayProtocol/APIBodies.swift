@@ -77,3 +77,15 @@ public struct RelayIdentityBody: Codable, Sendable, Equatable {
         self.relay = relay
     }
 }
+
+/// `GET /api/v1/recipients`: every recipients set the relay's stored envelopes may have been
+/// sealed to, as the files the chair signed (docs/FORMAT.md section 10), the current one last.
+public struct RecipientSetsBody: Codable, Sendable, Equatable {
+    /// The signed files' text.
+    public var sets: [String]
+
+    /// Creates the body.
+    public init(sets: [String]) {
+        self.sets = sets
+    }
+}

@@ -382,4 +382,113 @@ keyFileVector(
     text: goodKeyFile.replacingOccurrences(of: Base64.encode(first.publicKey), with: Base64.encode(second.publicKey)),
     comment: "the encryption key replaced by another good key after the fingerprint was computed")
 
+// Recipients sets (section 10).
+func setVector(_ name: String, expect: String, text: String, digest: [UInt8]? = nil, comment: String) {
+    let path = "\(outputDirectory)/\(name)"
+    var header = "expect: \(expect)\n"
+    if let digest { header += "digest: \(Hex.encode(digest))\n" }
+    header += "comment: \(comment)\n\n"
+    guard FileManager.default.createFile(atPath: path, contents: Data(utf8(header + text))) else {
+        fail("cannot write \(path)", hint: "run it from the repository root, or name an existing folder")
+    }
+}
+
+/// A set's text signed by `signer` whatever it holds (`RecipientSet.sign` refuses a set that
+/// breaks a rule, and these vectors need such sets).
+func signedSetText(_ signedText: String, by signer: SigningKeyPair) -> String {
+    signedText + "signature: \(Base64.encode(signer.sign(utf8("blind-relay/v1/recipients") + utf8(signedText))))\n"
+}
+
+func memberLines(role: String, name: String, encryptionKey: [UInt8], signingKey: [UInt8]) -> String {
+    "recipient: \(role)\nname: \(name)\nencryption-key: \(Base64.encode(encryptionKey))\n"
+        + "signing-key: \(Base64.encode(signingKey))\n"
+}
+
+let deputySigning = SigningKeyPair.derive(seed: SecretBytes(copying: seed("signing-2")))
+let hostSigning = SigningKeyPair.derive(seed: SecretBytes(copying: seed("signing-99")))
+let chairLines = memberLines(
+    role: "chair", name: "Chair", encryptionKey: first.publicKey, signingKey: chairSigning.publicKey)
+let deputyLines = memberLines(
+    role: "deputy", name: "Deputy", encryptionKey: second.publicKey, signingKey: deputySigning.publicKey)
+let hostLines = memberLines(
+    role: "deputy", name: "Host", encryptionKey: stranger.publicKey, signingKey: hostSigning.publicKey)
+
+func parsedSet(_ text: String) -> RecipientSet {
+    do {
+        return try RecipientSet(parsing: utf8(text))
+    } catch {
+        fail("a good recipients set was refused: \(error)", hint: "the generator or RecipientSet is wrong")
+    }
+}
+
+let chairOnlySetText = signedSetText("blind-relay-recipients-v1\nserial: 1\n" + chairLines, by: chairSigning)
+setVector(
+    "set-good-chair-only", expect: "set accepted", text: chairOnlySetText, digest: parsedSet(chairOnlySetText).digest,
+    comment: "the chair alone (recipient 1, signing-1), set 1")
+let groupSetText = signedSetText("blind-relay-recipients-v1\nserial: 2\n" + chairLines + deputyLines, by: chairSigning)
+let groupSet = parsedSet(groupSetText)
+setVector(
+    "set-good-with-deputy", expect: "set accepted", text: groupSetText, digest: groupSet.digest,
+    comment: "the chair and a deputy (recipient 2, signing-2), set 2")
+setVector(
+    "set-key-added-after-signing", expect: "set signature invalid",
+    text: groupSetText.replacingOccurrences(of: "signature: ", with: hostLines + "signature: "),
+    comment: "set-good-with-deputy with a third recipient inserted by someone without the chair's key")
+setVector(
+    "set-signed-by-deputy", expect: "set signature invalid",
+    text: signedSetText("blind-relay-recipients-v1\nserial: 2\n" + chairLines + deputyLines, by: deputySigning),
+    comment: "the right text, signed by the deputy instead of the chair")
+let hostsOwnSetText = signedSetText(
+    "blind-relay-recipients-v1\nserial: 3\n"
+        + memberLines(role: "chair", name: "Host", encryptionKey: stranger.publicKey, signingKey: hostSigning.publicKey)
+        + chairLines.replacingOccurrences(of: "recipient: chair", with: "recipient: deputy"),
+    by: hostSigning)
+setVector(
+    "set-signed-by-its-own-chair", expect: "set accepted", text: hostsOwnSetText,
+    digest: parsedSet(hostsOwnSetText).digest,
+    comment:
+        "valid on its own (the relay would start with it), but its chair is someone else: a reader that trusts signing-1 stops"
+)
+setVector(
+    "set-crlf", expect: "set malformed", text: groupSetText.replacingOccurrences(of: "\n", with: "\r\n"),
+    comment: "CRLF line ends: the signed bytes must be exact, so only LF is allowed")
+setVector(
+    "set-deputy-first", expect: "set malformed",
+    text: signedSetText(
+        "blind-relay-recipients-v1\nserial: 2\n" + deputyLines
+            + chairLines.replacingOccurrences(of: "recipient: chair", with: "recipient: deputy"), by: deputySigning),
+    comment: "the first recipient is not the chair")
+setVector(
+    "set-serial-leading-zero", expect: "set malformed",
+    text: signedSetText("blind-relay-recipients-v1\nserial: 02\n" + chairLines + deputyLines, by: chairSigning),
+    comment: "a serial with a leading zero, though signed")
+setVector(
+    "set-same-key-twice", expect: "set malformed",
+    text: signedSetText(
+        "blind-relay-recipients-v1\nserial: 2\n" + chairLines
+            + memberLines(
+                role: "deputy", name: "Deputy", encryptionKey: first.publicKey, signingKey: deputySigning.publicKey),
+        by: chairSigning),
+    comment: "two recipients share an encryption key")
+
+// An envelope naming the set it was sealed to (record field 0x90).
+let namedEnvelope: [UInt8]
+let namedRecord: SecretBytes
+do {
+    namedRecord = try SubmissionRecord.encode(plainMessage, recipientSet: groupSet.digest)
+    namedEnvelope = try Envelope.seal(
+        plainMessage, to: groupSet, randomness: .deterministic(seed: seed("success-recipient-set")))
+} catch {
+    fail("success-recipient-set: \(error)", hint: "the scenario itself is wrong; fix the generator")
+}
+write(
+    "success-recipient-set", expect: "success", identity: second, body: namedEnvelope,
+    extra: successExtras(namedRecord, kind: .message) + [("recipient-set", Hex.encode(groupSet.digest))],
+    comment: "sealed to set-good-with-deputy, whose digest is in field 0x90; opened by the deputy")
+let shortSetField = rawRecord([(0x01, utf8("hello")), (0x90, [UInt8](repeating: 0xAB, count: 31))])
+write(
+    "record-bad-recipient-set", expect: "record failure", identity: first,
+    body: sealed(shortSetField, to: [first], scenario: "record-bad-recipient-set"),
+    comment: "field 0x90 must be exactly 32 bytes")
+
 print("wrote vectors to \(outputDirectory)")

@@ -107,13 +107,11 @@ struct Limits: AsyncParsableCommand {
 
 struct Fill: AsyncParsableCommand {
     @Option(help: "The relay's data folder.") var dataDir: String
-    @Option(help: "A recipient's public key file (again for each further recipient).") var key: [String]
+    @Option(help: "The signed recipients set to seal to (chair recipients create).") var recipients: String
     @Option(help: "How many envelopes.") var count: Int
 
     func run() async throws {
-        let recipients = try key.map { path in
-            try PublicKeyFile(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: path)))).encryptionKey
-        }
+        let set = try RecipientSet(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: recipients))))
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let store = try EnvelopeStore(path: dataDir + "/envelopes.sqlite", maximumEnvelopes: .max, maximumBytes: .max)
         var written = 0
@@ -122,7 +120,7 @@ struct Fill: AsyncParsableCommand {
             let envelopes = try (0..<batch).map { index in
                 try Envelope.seal(
                     Submission(message: "Message \(written + index): " + String(repeating: "words ", count: 300)),
-                    to: recipients)
+                    to: set)
             }
             _ = try await store.appendEnvelopes(envelopes)
             written += batch
@@ -131,15 +129,14 @@ struct Fill: AsyncParsableCommand {
     }
 }
 
-/// Prints one envelope, base64, sealed to a key file: what a browser would post.
+/// Prints one envelope, base64, sealed to a recipients set: what a browser would post.
 struct Sample: AsyncParsableCommand {
-    @Option(help: "The recipient's public key file.") var key: String
+    @Option(help: "The signed recipients set to seal to.") var recipients: String
 
     func run() async throws {
-        let file = try PublicKeyFile(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: key))))
+        let set = try RecipientSet(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: recipients))))
         let envelope = try Envelope.seal(
-            Submission(message: String(repeating: "A realistic account of what happened. ", count: 54)),
-            to: [file.encryptionKey])
+            Submission(message: String(repeating: "A realistic account of what happened. ", count: 54)), to: set)
         print(Base64.encode(envelope))
     }
 }

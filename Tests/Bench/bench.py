@@ -31,12 +31,11 @@ def run(*command, env=None, input=None, check=True):
 
 
 class Relay:
-    def __init__(self, bin_dir, folder, keys, **settings):
+    def __init__(self, bin_dir, folder, recipient_set, **settings):
         self.folder = folder
         keys_dir = folder / "keys"
         keys_dir.mkdir(parents=True, exist_ok=True)
-        for key in keys:
-            shutil.copy(key, keys_dir / key.name)
+        shutil.copy(recipient_set, keys_dir / "recipients.set")
         env = dict(os.environ, BLIND_RELAY_PORT="0", BLIND_RELAY_KEYS_DIR=str(keys_dir),
                    BLIND_RELAY_DATA_DIR=str(folder / "data"), BLIND_RELAY_LOG_LEVEL="warning",
                    BLIND_RELAY_MIN_SECONDS_ON_PAGE="0", BLIND_RELAY_CLIENT_BURST="100000000",
@@ -137,12 +136,17 @@ def main():
     rows = []
     try:
         env = dict(os.environ, BLIND_RELAY_PASSPHRASE=PASSPHRASE)
-        keys = []
         for name in ["chair", "deputy"]:
-            identity = work / name / "identity"
-            run(bin_dir / "chair", "init", "--identity", identity, env=env)
-            run(bin_dir / "chair", "export", "--identity", identity, "--name", name, "--output", work / f"{name}.pub")
-            keys.append(work / f"{name}.pub")
+            run(bin_dir / "chair", "init", "--identity", work / name / "identity", env=env)
+        run(bin_dir / "chair", "export", "--identity", work / "deputy" / "identity", "--name", "deputy",
+            "--output", work / "deputy.pub")
+        # sets[0]: the chair alone; sets[1]: the chair and a deputy.
+        sets = [work / "one.set", work / "two.set"]
+        run(bin_dir / "chair", "recipients", "create", "--identity", work / "chair" / "identity", "--set", sets[0],
+            env=env)
+        shutil.copy(sets[0], sets[1])
+        run(bin_dir / "chair", "recipients", "add", work / "deputy.pub", "--identity", work / "chair" / "identity",
+            "--set", sets[1], env=env)
 
         limits = {}
         for line in run(bin_dir / "relay-bench", "limits", "--seconds", str(limit_seconds), "--folder", work).stdout.decode().splitlines():
@@ -160,9 +164,9 @@ def main():
         # The proof of work costs the relay one hash whatever its difficulty; 4 bits keep
         # making tens of thousands of bodies quick.
         bits = 4
-        relay = Relay(bin_dir, work / "relay-one", keys[:1], proof_of_work_bits=bits)
+        relay = Relay(bin_dir, work / "relay-one", sets[0], proof_of_work_bits=bits)
         # A browser-sealed post: a real envelope (any will do: the relay can only check its shape).
-        sample = run(bin_dir / "relay-bench", "sample", "--key", keys[0]).stdout.decode().strip()
+        sample = run(bin_dir / "relay-bench", "sample", "--recipients", sets[0]).stdout.decode().strip()
         idle = relay.status("VmRSS")
         rows.append(("relay resident memory, idle", f"{idle / 1024:.1f} MiB", ""))
 
@@ -207,12 +211,12 @@ def main():
 
         # What memory hygiene (ProcessHardening: freed memory wiped, no per-thread cache) costs:
         # the same two 32-connection rows on a relay with it turned off.
-        bare = Relay(bin_dir, work / "relay-no-hygiene", keys[:1], proof_of_work_bits=bits, memory_hygiene="off")
+        bare = Relay(bin_dir, work / "relay-no-hygiene", sets[0], proof_of_work_bits=bits, memory_hygiene="off")
         post_row("server-sealed form posts, memory hygiene OFF", bare, server_sealed, 32, bare_seal, "bare seal")
         post_row("browser-sealed posts, memory hygiene OFF", bare, browser_sealed, 32, healthz["rate"], "GET /healthz")
         bare.stop()
 
-        two = Relay(bin_dir, work / "relay-two", keys, proof_of_work_bits=bits)
+        two = Relay(bin_dir, work / "relay-two", sets[1], proof_of_work_bits=bits)
         result = wrk(two.address + "/submit", 32, seconds, server_sealed(two))
         rows.append(("server-sealed form posts, 2 recipients, 32 connections",
                      f"{result['rate']:,.0f}/s  p50 {result['p50']:.2f} ms  p99 {result['p99']:.2f} ms",
@@ -226,9 +230,9 @@ def main():
         rows.append(("chair: unlock the identity (Argon2id) and start", f"{time.time() - start:.2f} s", ""))
         for count, recipients in [(size, 1) for size in pull_sizes] + [(pull_sizes[0], 2)]:
             folder = work / f"pull-{count}-{recipients}"
-            fill_keys = [argument for key in keys[:recipients] for argument in ("--key", key)]
-            run(bin_dir / "relay-bench", "fill", "--data-dir", folder / "data", *fill_keys, "--count", str(count))
-            source = Relay(bin_dir, folder, keys[:recipients])
+            run(bin_dir / "relay-bench", "fill", "--data-dir", folder / "data", "--recipients", sets[recipients - 1],
+                "--count", str(count))
+            source = Relay(bin_dir, folder, sets[recipients - 1])
             # The chair times its own pull, after unlocking the identity.
             output = run(bin_dir / "chair", "pull", "--timing", "--relay", source.address, "--identity", identity,
                          "--store", folder / "chair.sqlite", env=env).stderr.decode()

@@ -19,13 +19,13 @@ final class LiveSetup: @unchecked Sendable {
             "chair", ["init", "--identity", folder.path("chair/identity")],
             environment: ["BLIND_RELAY_PASSPHRASE": Self.passphrase])
         guard initialised.status == 0 else { throw SetupError(description: initialised.standardError) }
-        let exported = try await runProduct(
+        let created = try await runProduct(
             "chair",
             [
-                "export", "--identity", folder.path("chair/identity"), "--output",
-                keys.appendingPathComponent("chair.pub").path,
-            ])
-        guard exported.status == 0 else { throw SetupError(description: exported.standardError) }
+                "recipients", "create", "--identity", folder.path("chair/identity"), "--set",
+                keys.appendingPathComponent("recipients.set").path,
+            ], environment: ["BLIND_RELAY_PASSPHRASE": Self.passphrase])
+        guard created.status == 0 else { throw SetupError(description: created.standardError) }
         relay = try await RelayProcess(
             folder: folder.url.appendingPathComponent("relay"), environment: relayEnvironment)
     }
@@ -155,8 +155,8 @@ struct EndToEndTests {
         let filled = try await runProduct(
             "relay-bench",
             [
-                "fill", "--data-dir", setup.relay.dataDirectory.path, "--count", "2500", "--key",
-                setup.folder.url.appendingPathComponent("relay/keys/chair.pub").path,
+                "fill", "--data-dir", setup.relay.dataDirectory.path, "--count", "2500", "--recipients",
+                setup.folder.url.appendingPathComponent("relay/keys/recipients.set").path,
             ])
         #expect(filled.status == 0, "\(filled.standardError)")
         // A gap on the third page of 1,000.

@@ -21,9 +21,14 @@ struct TestVector {
         case keyAccepted = "key accepted"
         case keyUnusable = "key unusable"
         case keyFingerprintMismatch = "key fingerprint mismatch"
+        case setAccepted = "set accepted"
+        case setMalformed = "set malformed"
+        case setSignatureInvalid = "set signature invalid"
 
         /// Whether the vector's bytes are a public key file rather than an envelope.
         var isKeyFile: Bool { [.keyAccepted, .keyUnusable, .keyFingerprintMismatch].contains(self) }
+        /// Whether the vector's bytes are a recipients set (section 10).
+        var isRecipientSet: Bool { [.setAccepted, .setMalformed, .setSignatureInvalid].contains(self) }
     }
 
     struct FormatError: Error, CustomStringConvertible {
@@ -31,7 +36,9 @@ struct TestVector {
     }
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Vectors")
-    static let knownKeys: Set<String> = ["expect", "identity", "armored", "record", "kind", "comment"]
+    static let knownKeys: Set<String> = [
+        "expect", "identity", "armored", "record", "kind", "comment", "digest", "recipient-set",
+    ]
 
     let name: String
     let expectation: Expectation
@@ -40,6 +47,8 @@ struct TestVector {
     let armored: Bool
     let record: [UInt8]?
     let kind: String?
+    /// With `set accepted`: the set's digest. With `success`: the digest its record names.
+    let digest: [UInt8]?
     let body: [UInt8]
 
     static func allNames() -> [String] {
@@ -68,9 +77,9 @@ struct TestVector {
         guard let rawExpect = fields["expect"], let expectation = Expectation(rawValue: rawExpect) else {
             throw FormatError(description: "\(name): unknown or missing expect: \(fields["expect"] ?? "")")
         }
-        if expectation.isKeyFile {
+        if expectation.isKeyFile || expectation.isRecipientSet {
             guard fields["identity"] == nil else {
-                throw FormatError(description: "\(name): a key-file vector has no identity")
+                throw FormatError(description: "\(name): a key-file or set vector has no identity")
             }
             self.identity = nil
         } else {
@@ -84,11 +93,13 @@ struct TestVector {
         self.armored = fields["armored"] == "yes"
         self.record = fields["record"].flatMap { Hex.decode($0) }
         self.kind = fields["kind"]
+        self.digest = (fields["digest"] ?? fields["recipient-set"]).flatMap { Hex.decode($0) }
         self.body = Array(contents[(split + 2)...])
     }
 
     /// What opening the vector's bytes actually gives, as an expectation.
     func run() -> (Expectation, SecretBytes?) {
+        if expectation.isRecipientSet { return (runRecipientSet(), nil) }
         guard let identity else { return (runKeyFile(), nil) }
         do {
             let envelope = armored ? try Armor.decode(body, label: Armor.envelopeLabel) : body
@@ -112,6 +123,19 @@ struct TestVector {
             return .keyFingerprintMismatch
         } catch {
             return .malformedHeader
+        }
+    }
+
+    /// What parsing the vector's bytes as a recipients set gives; an accepted set must also
+    /// have the digest its header states.
+    func runRecipientSet() -> Expectation {
+        do {
+            let set = try RecipientSet(parsing: body)
+            return set.digest == digest ? .setAccepted : .setMalformed
+        } catch .badSignature {
+            return .setSignatureInvalid
+        } catch {
+            return .setMalformed
         }
     }
 
@@ -144,6 +168,8 @@ struct TestVectorTests {
             #expect(record?.withUnsafeBytes { Array($0) } == expectedRecord)
             let submission = try #require(try record.map(SubmissionRecord.decode))
             #expect(submission.kind.rawValue == vector.kind)
+            // The set a record names, or none: exactly what the header says.
+            #expect(try record.flatMap(SubmissionRecord.recipientSet(in:)) == vector.digest, "\(name)")
         }
     }
 

@@ -31,10 +31,13 @@ class LiveRelay:
         self.keys.mkdir(parents=True)
         self.chair("init")
         self.chair("export", "--output", str(self.keys / "chair.pub"))
+        self.recipient_set = self.keys / "recipients.set"
+        self.chair("recipients", "create", "--set", str(self.recipient_set))
         for name in deputies:
             self.chair("init", identity=self.deputy_identity(name))
             self.chair("export", "--name", name, "--output", str(self.keys / f"{name}.pub"),
                        identity=self.deputy_identity(name))
+            self.chair("recipients", "add", str(self.keys / f"{name}.pub"), "--set", str(self.recipient_set))
         self.env = dict(os.environ, SWIFT_BACKTRACE="enable=no", TMPDIR=str(folder), BLIND_RELAY_PORT="0",
                         BLIND_RELAY_KEYS_DIR=str(self.keys), BLIND_RELAY_DATA_DIR=str(folder / "relay" / "data"),
                         BLIND_RELAY_MIN_SECONDS_ON_PAGE="0", BLIND_RELAY_PROOF_OF_WORK_BITS="8")

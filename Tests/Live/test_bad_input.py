@@ -9,6 +9,7 @@ import re
 import socket
 import time
 import urllib.parse
+from contextlib import closing
 
 import pytest
 
@@ -26,7 +27,7 @@ def resident_kib(relay):
 def stored_rows(relay):
     import sqlite3
     path = relay.folder / "relay" / "data" / "envelopes.sqlite"
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
         return db.execute("SELECT count(*) FROM envelope").fetchone()[0]
 
 

@@ -2,6 +2,7 @@
 a bad key stops the relay before it seals anything, and a person's words do not stay in the
 relay's memory once their request is answered."""
 import http.client
+import os
 import re
 import socket
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, LiveRelay
+from conftest import BIN, PASSPHRASE, LiveRelay
 
 
 def port_of(relay):
@@ -46,6 +47,11 @@ def test_the_relay_will_not_start_with_a_low_order_key(tmp_path):
     vectors = Path(__file__).resolve().parents[1] / "EnvelopeTests" / "Vectors"
     keys = tmp_path / "keys"
     keys.mkdir()
+    # A good signed set, and beside it a key file with an all-zero key.
+    chair_env = dict(os.environ, BLIND_RELAY_PASSPHRASE=PASSPHRASE, SWIFT_BACKTRACE="enable=no")
+    for arguments in (["init"], ["recipients", "create", "--set", str(keys / "recipients.set")]):
+        subprocess.run([str(BIN / "chair"), *arguments, "--identity", str(tmp_path / "identity")], env=chair_env,
+                       check=True, capture_output=True, timeout=120)
     (keys / "host.pub").write_bytes(
         (vectors / "keyfile-all-zero-key").read_bytes().split(b"\n\n", 1)[1])
     result = subprocess.run([str(BIN / "relay")], capture_output=True, timeout=60, stdin=subprocess.DEVNULL,

@@ -207,7 +207,7 @@ struct FormIntakeTests {
         #expect(try storedRowCount(fixture) == 1)
     }
 
-    @Test("the relay refuses to start without a recipient key, saying what to do")
+    @Test("the relay refuses to start without a signed recipients set, saying what to do")
     func refusesToStartWithoutRecipient() async throws {
         let folder = try TemporaryDirectory()
         try FileManager.default.createDirectory(
@@ -218,7 +218,7 @@ struct FormIntakeTests {
         await #expect {
             _ = try await buildApplication(configuration: configuration, logger: .init(label: "test"))
         } throws: { error in
-            (error as? RelayConfiguration.Problem)?.description.contains("chair export") == true
+            (error as? RelayConfiguration.Problem)?.description.contains("chair recipients create") == true
         }
     }
 }

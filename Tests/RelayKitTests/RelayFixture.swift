@@ -12,6 +12,8 @@ struct RelayFixture {
     let folder: TemporaryDirectory
     let recipient: BoxKeyPair
     let signer: SigningKeyPair
+    /// The signed set in the keys folder: this fixture's chair alone.
+    let recipientSet: RecipientSet
     var configuration: RelayConfiguration
 
     init(configure: (inout RelayConfiguration) -> Void = { _ in }) throws {
@@ -21,7 +23,8 @@ struct RelayFixture {
         let keys = folder.url.appendingPathComponent("keys")
         try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
         let file = try PublicKeyFile(name: "Chair", encryptionKey: recipient.publicKey, signingKey: signer.publicKey)
-        try Data(file.render().utf8).write(to: keys.appendingPathComponent("chair.pub"))
+        recipientSet = try RecipientSet.sign(serial: 1, members: [.init(role: .chair, key: file)], with: signer)
+        try Data(recipientSet.render().utf8).write(to: keys.appendingPathComponent(Recipients.setFileName))
         configuration = RelayConfiguration()
         configuration.port = 0
         configuration.keysDirectory = keys.path

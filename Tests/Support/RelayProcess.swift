@@ -18,7 +18,7 @@ public final class RelayProcess: @unchecked Sendable {
     public var dataDirectory: URL { folder.appendingPathComponent("data") }
     public var temporaryDirectory: URL { folder.appendingPathComponent("tmp") }
 
-    /// Starts the relay with `folder/keys` as its keys folder, which must already hold a key file.
+    /// Starts the relay with `folder/keys` as its keys folder, which must already hold a recipients set.
     public init(folder: URL, environment: [String: String] = [:]) async throws {
         self.folder = folder
         try FileManager.default.createDirectory(at: temporaryDirectory, withIntermediateDirectories: true)

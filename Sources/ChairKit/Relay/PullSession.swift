@@ -22,6 +22,15 @@ struct PullSession {
         var relayFull = false
         /// Set when the chain did not verify; pulling stopped before the break.
         var chainBreak: String?
+        /// Set when an envelope may be readable by someone outside the group's signed recipients
+        /// set; pulling stopped before it.
+        var recipientProblem: String?
+        /// Envelopes that were sealed to this identity but altered afterwards, by sequence.
+        var damaged: [Int64] = []
+        /// Said when this store first trusts another person's recipients sets (a deputy's store).
+        var trustStatement: String?
+        /// Set when the relay seals to an older recipients set than one already signed.
+        var relayBehind: String?
         /// Set when the relay could not be told what is stored here; the next pull tells it.
         var acknowledgementProblem: String?
         /// For a store's first pull: the relay's first envelope, when envelopes before it were
@@ -52,6 +61,17 @@ struct PullSession {
                 outcome.acknowledgementProblem = error.message
             }
         }
+        var group: GroupRecipients
+        do {
+            group = try GroupRecipients(
+                relayFiles: try await client.recipientSets(), stored: try store.fetchGroupTrust(), identity: identity)
+        } catch let error as ChairError {
+            throw error
+        } catch {
+            throw ChairError("cannot read your message store", hint: "check the file named by --store")
+        }
+        outcome.trustStatement = group.statement
+        outcome.relayBehind = group.relayBehind
         func settle(_ acknowledging: Task<Int, any Error>) async {
             do {
                 outcome.deletedOnRelay += try await Self.result(of: acknowledging)
@@ -107,6 +127,19 @@ struct PullSession {
                     printWarning(
                         "accepted a break in the relay's history: \(problem)", hint: "note this in your records")
                 }
+                if case .success(let record) = checked.opened,
+                    let problem = group.problem(
+                        sequence: item.sequence, record: record, stanzas: Self.stanzaCount(checked.envelope))
+                {
+                    guard acceptNextBreak else {
+                        outcome.recipientProblem = problem
+                        break
+                    }
+                    acceptNextBreak = false
+                    printWarning(
+                        "accepted an envelope that may be readable outside the group: \(problem)",
+                        hint: "note this in your records")
+                }
                 batch.append(incoming(item: item, checked: checked, outcome: &outcome))
                 expectedSequence = item.sequence + 1
             }
@@ -125,16 +158,33 @@ struct PullSession {
                 )
             }
             cursor = newCursor
+            try saveTrust(group)
             if let acknowledging { await settle(acknowledging) }
             let client = client
             acknowledging = Task { try await client.acknowledge(through: last.relaySequence, chain: last.chain) }
-            if outcome.chainBreak != nil || !page.hasMore {
+            if outcome.chainBreak != nil || outcome.recipientProblem != nil || !page.hasMore {
                 prefetched?.cancel()
                 break
             }
         }
         if let acknowledging { await settle(acknowledging) }
+        try saveTrust(group)
         return outcome
+    }
+
+    private func saveTrust(_ group: GroupRecipients) throws(ChairError) {
+        do {
+            try store.saveGroupTrust(group.trust)
+        } catch {
+            throw ChairError(
+                "could not save which recipients sets this store trusts: \(error)",
+                hint: "free some disk space and run 'chair pull' again; what was pulled is stored")
+        }
+    }
+
+    /// How many keys an envelope was sealed to (its header was checked when it was opened).
+    static func stanzaCount(_ envelope: [UInt8]) -> Int {
+        (try? EnvelopeHeader(validating: envelope))?.recipientCount ?? 0
     }
 
     /// What a request run in the background returned, or the chair's error for it.
@@ -225,9 +275,19 @@ struct PullSession {
                 content: .record(record))
         case .failure(let error):
             outcome.unreadable += 1
+            if error.meansAlteredAfterSealing { outcome.damaged.append(item.sequence) }
             return .init(
                 relaySequence: item.sequence, receivedHour: item.receivedHour, chain: checked.chain,
                 content: .unreadable(envelope: checked.envelope, problem: error.description))
         }
+    }
+}
+
+extension EnvelopeError {
+    /// The file key opened, so the envelope was sealed to this identity, but what follows it did
+    /// not authenticate: it was changed after sealing, whatever its chain says.
+    var meansAlteredAfterSealing: Bool {
+        if case .payloadFailure = self { return true }
+        return false
     }
 }

@@ -42,6 +42,16 @@ struct RelayClient {
         self.signer = signer
     }
 
+    /// The recipients sets the relay says its envelopes were sealed to, unchecked.
+    func recipientSets() async throws(ChairError) -> [String] {
+        let data = try await send(method: "GET", path: "/api/v1/recipients", query: "", body: [], signed: false)
+        guard let body = try? JSONDecoder().decode(RecipientSetsBody.self, from: data) else {
+            throw ChairError(
+                "the relay's answer could not be read", hint: "check that --relay is the Blind Relay's address")
+        }
+        return body.sets
+    }
+
     /// One page of envelopes after `after`.
     func fetchPage(after: Int64, limit: Int) async throws(ChairError) -> EnvelopePageBody {
         let data = try await send(
@@ -112,7 +122,7 @@ struct RelayClient {
             throw ChairError(
                 "the relay refused your request: \(reason)",
                 hint:
-                    "check that the relay's host has your current key file ('chair export') and that this computer's clock is right"
+                    "check that you are in the recipients set the relay's host installed ('chair recipients show') and that this computer's clock is right"
             )
         case 409:
             throw ChairError(

@@ -99,6 +99,15 @@ final class ChairStore {
                     """)
             try LegacyStore.moveRows(db, into: cipher)
         }
+        migrator.registerMigration("v4: the recipients sets this store trusts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sealed_group_trust (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        sealed BLOB NOT NULL
+                    ) STRICT;
+                    """)
+        }
         return migrator
     }
 
@@ -117,6 +126,40 @@ final class ChairStore {
     /// and its old copies of rewritten rows do not show how often the chair acted on anything.
     private func emptyWAL() throws {
         try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
+    /// Which chair's recipients sets this store trusts, the sets it has seen, and the serial of
+    /// the set the last stored envelope was sealed to (`GroupRecipients`).
+    struct GroupTrust: Codable {
+        let signer: String
+        let sets: [String]
+        let lastSerial: Int64
+    }
+
+    func fetchGroupTrust() throws -> GroupTrust? {
+        try database.read { db in
+            guard let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM sealed_group_trust WHERE id = 1") else {
+                return nil
+            }
+            guard let plaintext = cipher.open(Array(sealed), for: .groupTrust),
+                let trust = try? plaintext.withUnsafeBytes({ try JSONDecoder().decode(GroupTrust.self, from: Data($0)) }
+                )
+            else { throw DamagedRow(number: nil) }
+            return trust
+        }
+    }
+
+    func saveGroupTrust(_ trust: GroupTrust) throws {
+        let body = try JSONEncoder().encode(trust)
+        try database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO sealed_group_trust (id, sealed) VALUES (1, ?)
+                    ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed
+                    """,
+                arguments: [Data(cipher.seal(SecretBytes(copying: Array(body)), for: .groupTrust))])
+        }
+        try emptyWAL()
     }
 
     /// Where the last pull stopped, if any pull has happened.

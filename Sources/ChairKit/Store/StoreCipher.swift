@@ -10,11 +10,13 @@ struct StoreCipher {
     enum Context {
         case message(number: Int64)
         case cursor
+        case groupTrust
 
         var additionalData: [UInt8] {
             switch self {
             case .message(let number): Array("blind-relay/v2/chair-store/message/\(number)".utf8)
             case .cursor: Array("blind-relay/v2/chair-store/cursor".utf8)
+            case .groupTrust: Array("blind-relay/v2/chair-store/group-trust".utf8)
             }
         }
     }

@@ -10,7 +10,7 @@ public struct ChairCommand: AsyncParsableCommand {
         discussion: """
             Example, for a new chair:
               chair init                       # make your keys
-              chair export --output chair.pub  # give this file to the relay's host
+              chair recipients create          # who may read: give recipients.set to the host
               chair pull --relay https://contact.example.police.uk
               chair list                       # what has arrived
               chair read 1                     # one message in full
@@ -21,7 +21,7 @@ public struct ChairCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ExportCommand.self, PullCommand.self, ListCommand.self, ReadCommand.self,
             ContactsCommand.self, StatusCommand.self, NoteCommand.self, StatsCommand.self, OpenCommand.self,
-            FindCommand.self,
+            FindCommand.self, RecipientsCommand.self,
         ])
 
     public init() {}

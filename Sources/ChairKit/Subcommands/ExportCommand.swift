@@ -2,17 +2,18 @@ import ArgumentParser
 import Envelope
 import Foundation
 
-/// `chair export`: writes the public key file the relay reads, and its fingerprint.
+/// `chair export`: writes a public key file, and its fingerprint, for the chair's recipients set.
 struct ExportCommand: ChairSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write your public keys for the relay, and show their fingerprint.",
+        abstract: "Write your public keys to a file, and show their fingerprint.",
         discussion: """
-            Needs no passphrase. Give the file to the relay's host (it goes in their keys/ folder),
-            then read the fingerprint aloud to them so they can check they have your real key.
+            Needs no passphrase. A deputy gives the file to the chair, who adds it to the group's
+            signed recipients set with 'chair recipients add'; read the fingerprint aloud to them so
+            they can check they have your real key. (The relay reads only the signed set.)
 
             Example:
-              chair export --name "Chair, Anytown IAG" --output keys/chair.pub
+              chair export --name "Deputy, Anytown IAG" --output deputy.pub
             """)
 
     @OptionGroup var options: IdentityOptions

@@ -50,11 +50,23 @@ struct PullCommand: AsyncChairSubcommand {
                 "chair: this store is new, so it starts at the relay's envelope \(first): the ones before it were "
                     + "delivered and deleted before it existed; from here on, every envelope is checked")
         }
+        if let statement = outcome.trustStatement { printStatus("chair: \(statement)") }
         printStatus(summary)
-        if outcome.unreadable > 0 {
+        if !outcome.damaged.isEmpty {
+            let which = outcome.damaged.map(String.init).joined(separator: ", ")
             printWarning(
-                "\(outcome.unreadable) could not be opened; they are kept, and 'chair list' marks them",
-                hint: "they may have been sealed to an old key; 'chair read N' shows why")
+                "the relay's envelope \(which) arrived damaged: sealed to you, but changed after sealing; kept, unread",
+                hint: "tell the relay's host; 'chair list' marks it")
+        }
+        let notForYou = outcome.unreadable - outcome.damaged.count
+        if notForYou > 0 {
+            printWarning(
+                "\(notForYou) could not be opened; they are kept, and 'chair list' marks them",
+                hint: "they may have been sealed before you were added, or to an old key; 'chair read N' shows why")
+        }
+        if let behind = outcome.relayBehind {
+            printWarning(
+                behind, hint: "give the relay's host the newest recipients.set ('chair recipients show' checks it)")
         }
         if let problem = outcome.acknowledgementProblem {
             printWarning(
@@ -71,6 +83,13 @@ struct PullCommand: AsyncChairSubcommand {
                 "the relay's history is broken: \(problem)",
                 hint:
                     "everything before the break is stored; tell the relay's host, and once you have looked into it run 'chair pull --accept-break'"
+            )
+        }
+        if let problem = outcome.recipientProblem {
+            throw ChairError(
+                "stopped: \(problem)",
+                hint:
+                    "everything before it is stored; tell the group and the relay's host, and once you have looked into it run 'chair pull --accept-break'"
             )
         }
         if outcome.stored > 0 { printStatus("hint: run 'chair list' to see them") }

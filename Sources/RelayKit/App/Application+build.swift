@@ -13,7 +13,8 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let recipients = try Recipients.load(from: configuration.keysDirectory)
     let store = try openStore(configuration, recipients: recipients.signingKeys)
-    // A recipient removed from the keys folder no longer holds rows back.
+    try await store.recordRecipientSet(recipients.signedSet)
+    // A recipient removed from the set no longer holds rows back.
     let released = try await store.releaseDeliveredRows()
     if released > 0 { logger.info("deleted \(released) envelopes every current recipient has stored") }
     let catalogues = try Catalogues.load(directory: configuration.cataloguesDirectory.map { URL(fileURLWithPath: $0) })
@@ -42,6 +43,7 @@ public func buildApplication(
     assets.addRoutes(to: router)
     let formPage = FormPage(
         layout: layout, recipientKeys: recipients.encryptionKeys.map(Base64.encode),
+        recipientSetDigest: Base64.encode(recipients.signedSet.digest),
         proofOfWorkBits: configuration.proofOfWorkBits)
     IntakeController(
         committer: GroupCommitter(store: store), recipients: recipients, formPage: formPage, notices: notices,
@@ -59,8 +61,9 @@ public func buildApplication(
             clockWindowSeconds: configuration.clockWindowSeconds), logger: logger
     ).addRoutes(to: router)
 
-    for key in recipients.keys {
-        logger.info("sealing to \(key.name), fingerprint \(key.fingerprint)")
+    logger.info("sealing to recipients set \(recipients.signedSet.serial), signed by its chair")
+    for member in recipients.signedSet.members {
+        logger.info("sealing to \(member.key.name) (\(member.role.rawValue)), fingerprint \(member.key.fingerprint)")
     }
     let headTimeout = TimeAmount.seconds(Int64(configuration.headTimeoutSeconds))
     let bodyTimeout = TimeAmount.seconds(Int64(configuration.bodyTimeoutSeconds))

@@ -18,6 +18,9 @@ struct ChairAPIController: Sendable {
         api.get("relay") { _, _ in
             try Self.json(RelayIdentityBody(relay: Hex.encode(store.relayIdentity)))
         }
+        api.get("recipients") { _, _ in
+            try Self.json(RecipientSetsBody(sets: try await store.recipientSetFiles()))
+        }
         api.get("envelopes") { request, _ in try await fetchEnvelopes(request) }
         api.post("acknowledge") { request, _ in try await acknowledge(request) }
     }

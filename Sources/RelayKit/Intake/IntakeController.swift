@@ -113,7 +113,7 @@ struct IntakeController: Sendable {
         guard tokens.claim(token) else { return alreadySent(catalogue) }
         // Result rather than do/catch: Swift 6.3 crashes compiling a typed catch pattern here.
         let sealing = Result { () throws(SealingError) in
-            try Envelope.seal(form.makeSubmission(), to: recipients.encryptionKeys)
+            try Envelope.seal(form.makeSubmission(), to: recipients.signedSet)
         }
         let envelope: [UInt8]
         switch sealing {

@@ -5,6 +5,8 @@ struct FormPage: Sendable {
     let layout: PageLayout
     /// Base64 X25519 keys the browser seals to, in the relay's recipient order.
     let recipientKeys: [String]
+    /// Base64 of the recipients set's digest, which the browser puts in the record it seals.
+    let recipientSetDigest: String
     let proofOfWorkBits: Int
 
     /// What the page needs besides the form itself.
@@ -65,7 +67,7 @@ struct FormPage: Sendable {
         let methods = ContactRequest.Method.allCases.map { ($0.rawValue, t("method.\($0.rawValue)")) }
         let sealing =
             layout.assets.canSealInBrowser
-            ? " data-recipients=\"\(recipientKeys.joined(separator: " "))\" data-pow-bits=\"\(proofOfWorkBits)\""
+            ? " data-recipients=\"\(recipientKeys.joined(separator: " "))\" data-recipient-set=\"\(recipientSetDigest)\" data-pow-bits=\"\(proofOfWorkBits)\""
             : ""
         return """
             <form method="post" action="/submit?lang=\(catalogue.code)" accept-charset="utf-8" novalidate id="contact-form"\(sealing)>

@@ -1,3 +1,4 @@
+import Envelope
 import Foundation
 import GRDB
 import RelayProtocol
@@ -133,7 +134,35 @@ public final class EnvelopeStore: Sendable {
                     ) STRICT;
                     """)
         }
+        migrator.registerMigration("v4: every recipients set sealed to") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE recipient_set (
+                        digest BLOB PRIMARY KEY CHECK (length(digest) = 32),
+                        signed_file BLOB NOT NULL
+                    ) STRICT;
+                    """)
+        }
         return migrator
+    }
+
+    /// Keeps `set` among the sets this store's envelopes were sealed to, so that a chair can
+    /// check an envelope sealed before the set last changed; it becomes the last, the current one.
+    public func recordRecipientSet(_ set: RecipientSet) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO recipient_set (digest, signed_file) VALUES (?, ?)",
+                arguments: [Data(set.digest), Data(set.render().utf8)])
+        }
+    }
+
+    /// Every recipients set this store's envelopes were sealed to, as the files the chair signed.
+    public func recipientSetFiles() async throws -> [String] {
+        try await writer.read { db in
+            try Data.fetchAll(db, sql: "SELECT signed_file FROM recipient_set ORDER BY rowid").map {
+                String(decoding: $0, as: UTF8.self)
+            }
+        }
     }
 
     /// Durably appends `envelope`, chained to the row before; returns the stored row.

@@ -61,11 +61,12 @@
     return concat([header, payload]);
   }
 
-  // FORMAT.md section 3: version 1, then (tag, u16 length, value) in increasing tag order.
+  // FORMAT.md section 3: version 1, then (tag, u16 length, value) in increasing tag order. A
+  // value is text, or bytes (the recipients set's digest, field 0x90).
   function encodeRecord(fields) {
     var parts = [new Uint8Array([1])];
     fields.forEach(function (field) {
-      var value = utf8(field[1]);
+      var value = typeof field[1] === "string" ? utf8(field[1]) : field[1];
       if (value.length > 0xffff) throw new RangeError("record too long");
       parts.push(new Uint8Array([field[0], value.length >> 8, value.length & 0xff]), value);
     });
@@ -116,9 +117,11 @@
   var form = document.getElementById("contact-form");
   if (!form || !window.nacl || !window.blake2b || !encoder || !window.crypto) return;
   var recipients = (form.getAttribute("data-recipients") || "").split(" ").filter(Boolean).map(fromBase64);
+  // Every envelope names the signed recipients set it was sealed to (FORMAT.md section 10).
+  var recipientSet = fromBase64(form.getAttribute("data-recipient-set") || "");
   // A key that cannot be sealed to leaves the form to post as typed: the relay seals it, or,
   // holding the same key, refuses to start at all.
-  if (recipients.length === 0 || !recipients.every(isUsableKey)) return;
+  if (recipients.length === 0 || !recipients.every(isUsableKey) || recipientSet.length !== 32) return;
   var powBits = parseInt(form.getAttribute("data-pow-bits"), 10) || 0;
   var messages = JSON.parse(document.getElementById("sealing-messages").textContent);
   var status = document.getElementById("sealing-status");
@@ -210,6 +213,7 @@
       add(0x25, value("contact_language"));
       add(0x26, value("contact_avoid"));
     }
+    fields.push([0x90, recipientSet]);
     return encodeRecord(fields);
   }
 
@@ -245,7 +249,11 @@
         var freshForm = fresh.getElementById("contact-form");
         if (!token || !freshForm) return;
         var keys = (freshForm.getAttribute("data-recipients") || "").split(" ").filter(Boolean).map(fromBase64);
-        if (keys.length > 0 && keys.every(isUsableKey)) recipients = keys;
+        var set = fromBase64(freshForm.getAttribute("data-recipient-set") || "");
+        if (keys.length > 0 && keys.every(isUsableKey) && set.length === 32) {
+          recipients = keys;
+          recipientSet = set;
+        }
         form.elements.form_token.value = token.value;
       })
       .catch(function () { /* the next press says what happens then */ });

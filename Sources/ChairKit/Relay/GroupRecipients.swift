@@ -1,0 +1,120 @@
+import Envelope
+import Sodium
+
+/// The recipients sets a store trusts, and the check every pulled envelope passes: that it was
+/// sealed to a set the group's chair signed, to no one that set leaves out, and not to an older
+/// set once a newer one was in use (docs/FORMAT.md section 10).
+struct GroupRecipients {
+    /// The chair's signing key: only sets it signed are trusted.
+    let signer: [UInt8]
+    /// Every trusted set, by digest.
+    private(set) var sets: [[UInt8]: RecipientSet]
+    /// The serial of the set the last stored envelope was sealed to.
+    private(set) var lastSerial: Int64
+    /// Said once, when this store first trusts a chair other than its own identity.
+    private(set) var statement: String?
+    /// Set when the relay seals to an older set than one this store has seen.
+    private(set) var relayBehind: String?
+
+    /// The newest trusted set.
+    var newest: RecipientSet? { sets.values.max { $0.serial < $1.serial } }
+
+    /// Checks the relay's sets against what the store trusts. A set not signed by the trusted
+    /// chair stops the pull before anything is fetched.
+    init(relayFiles: [String], stored: ChairStore.GroupTrust?, identity: ChairIdentity) throws(ChairError) {
+        var parsed: [RecipientSet] = []
+        for (index, file) in relayFiles.enumerated() {
+            do {
+                parsed.append(try RecipientSet(parsing: Array(file.utf8)))
+            } catch {
+                throw ChairError(
+                    "the relay offers a recipients set (\(index + 1) of \(relayFiles.count)) that cannot be trusted: \(error)",
+                    hint: "nothing was fetched or changed; tell the relay's host, and do not pull until it is explained"
+                )
+            }
+        }
+        var storedSets: [RecipientSet] = []
+        for file in stored?.sets ?? [] {
+            if let set = try? RecipientSet(parsing: Array(file.utf8)) { storedSets.append(set) }
+        }
+        let signer: [UInt8]
+        if let stored, let key = Hex.decode(stored.signer) {
+            signer = key
+        } else if parsed.contains(where: { $0.chair.key.signingKey == identity.signing.publicKey }) {
+            signer = identity.signing.publicKey
+        } else if let current = parsed.last {
+            signer = current.chair.key.signingKey
+            statement =
+                "this store is new, so it now trusts the recipients sets signed by \(current.chair.key.name), "
+                + "fingerprint \(current.chair.key.fingerprint): check that fingerprint with them"
+        } else {
+            throw ChairError(
+                "the relay offers no signed recipients set, so who could read its messages cannot be checked",
+                hint:
+                    "the relay may be older than this chair; ask its host to upgrade it and install the chair's recipients.set"
+            )
+        }
+        for set in parsed where set.chair.key.signingKey != signer {
+            let trusted = (storedSets + parsed).first { $0.chair.key.signingKey == signer }?.chair.key
+            throw ChairError(
+                "the relay seals to recipients set \(set.serial) signed by \(set.chair.key.name) (fingerprint "
+                    + "\(set.chair.key.fingerprint)), not by \(trusted.map { "\($0.name) (fingerprint \($0.fingerprint))" } ?? "the chair this store trusts"): "
+                    + "someone other than the group's chair chose who can read new messages",
+                hint: "nothing was fetched or changed; tell the group and the relay's host before anything else")
+        }
+        self.signer = signer
+        sets = Dictionary((storedSets + parsed).map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
+        lastSerial = stored?.lastSerial ?? 0
+        if let current = parsed.last, let newest, current.serial < newest.serial {
+            relayBehind =
+                "the relay seals to recipients set \(current.serial), but set \(newest.serial) was signed since"
+                + Self.alsoReading(current, newest: newest)
+        }
+    }
+
+    /// What the store keeps for the next pull.
+    var trust: ChairStore.GroupTrust {
+        .init(
+            signer: Hex.encode(signer), sets: sets.values.sorted { $0.serial < $1.serial }.map { $0.render() },
+            lastSerial: lastSerial)
+    }
+
+    /// Why envelope `sequence`, opened to `record`, may have been readable by someone outside the
+    /// group's set; nil when it was not. Accepted envelopes move `lastSerial` on.
+    mutating func problem(sequence: Int64, record: SecretBytes, stanzas: Int) -> String? {
+        let digest: [UInt8]?
+        do {
+            digest = try SubmissionRecord.recipientSet(in: record)
+        } catch {
+            return nil
+        }
+        guard let digest else {
+            return "envelope \(sequence) does not say which recipients set it was sealed to, "
+                + "so who else could read it is unknown (a relay older than this chair sealed it, or a changed one)"
+        }
+        guard let set = sets[digest] else {
+            return "envelope \(sequence) was sealed to a recipients set the group's chair never signed, "
+                + "so who else could read it is unknown"
+        }
+        guard stanzas == set.members.count else {
+            return "envelope \(sequence) was sealed to \(stanzas) keys, but its recipients set "
+                + "\(set.serial) names \(set.members.count) people: someone outside the set could read it"
+        }
+        if set.serial < lastSerial, let newest {
+            return "envelope \(sequence) was sealed to recipients set \(set.serial) after set \(lastSerial) "
+                + "was already in use: the relay went back to an older set" + Self.alsoReading(set, newest: newest)
+        }
+        lastSerial = set.serial
+        return nil
+    }
+
+    /// ", which also lets NAMES read it" for the people in `set` that `newest` leaves out.
+    private static func alsoReading(_ set: RecipientSet, newest: RecipientSet) -> String {
+        let extra = set.members.filter { member in
+            !newest.members.contains { $0.key.signingKey == member.key.signingKey }
+        }
+        guard !extra.isEmpty else { return "" }
+        return ", which also lets " + extra.map { "\($0.key.name) (\($0.role.rawValue))" }.joined(separator: " and ")
+            + " read it"
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import GRDB
+import RelayProtocol
+import TestSupport
+import Testing
+
+/// What the host can do to the relay's SQLite file with the chain recomputed, so the history
+/// still links: the envelope itself says it was changed.
+@Suite("End to end: the host's edits with the chain recomputed", .serialized)
+struct HostEditTests {
+    @Test("a byte changed in an envelope, its chain value recomputed, is reported as damage with its number")
+    func alteredEnvelopeIsDamage() async throws {
+        let setup = try await LiveSetup()
+        for index in 1...2 {
+            #expect(try await postForm(to: setup.relay.address, fields: [("message", "note \(index)")]).status == 200)
+        }
+        try await DatabaseQueue(path: setup.relayDatabase).write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM envelope ORDER BY sequence")
+            var envelope: [UInt8] = Array(rows[1]["envelope"] as Data)
+            envelope[envelope.count - 1] ^= 0x01
+            let chain = HashChain.link(
+                previous: Array(rows[0]["chain"] as Data), sequence: 2, receivedHour: rows[1]["received_hour"],
+                envelope: envelope)
+            try db.execute(
+                sql: "UPDATE envelope SET envelope = ?, chain = ? WHERE sequence = 2",
+                arguments: [Data(envelope), Data(chain)])
+        }
+        let pulled = try await setup.pull()
+        #expect(pulled.status == 0, "\(pulled.standardError)")
+        #expect(
+            pulled.standardError.contains(
+                "the relay's envelope 2 arrived damaged: sealed to you, but changed after sealing; kept, unread"),
+            "\(pulled.standardError)")
+        #expect(!pulled.standardError.contains("old key"))
+    }
+}
