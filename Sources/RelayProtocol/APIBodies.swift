@@ -29,13 +29,32 @@ public struct EnvelopePageBody: Codable, Sendable, Equatable {
     public var hasMore: Bool
     /// Whether the relay's store is full and is refusing new submissions.
     public var storeFull: Bool
+    /// Sequence numbers the relay's store lost when it was put back from an earlier copy, each
+    /// range ending at or after the cursor asked for (docs/RELAY-API.md section 2.1).
+    public var lost: [LostRangeBody]?
 
     /// Creates a page.
-    public init(previousChain: String?, envelopes: [StoredEnvelopeBody], hasMore: Bool, storeFull: Bool) {
+    public init(
+        previousChain: String?, envelopes: [StoredEnvelopeBody], hasMore: Bool, storeFull: Bool,
+        lost: [LostRangeBody]? = nil
+    ) {
         self.previousChain = previousChain
         self.envelopes = envelopes
         self.hasMore = hasMore
         self.storeFull = storeFull
+        self.lost = lost
+    }
+}
+
+/// Sequence numbers `first` to `last` (both included) that a restored store no longer holds and
+/// will never issue again.
+public struct LostRangeBody: Codable, Sendable, Equatable, Hashable {
+    public var first: Int64
+    public var last: Int64
+
+    public init(first: Int64, last: Int64) {
+        self.first = first
+        self.last = last
     }
 }
 

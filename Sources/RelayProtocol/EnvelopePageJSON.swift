@@ -27,6 +27,18 @@ extension EnvelopePageBody {
         output.append(contentsOf: (hasMore ? "true" : "false").utf8)
         output.append(contentsOf: #","storeFull":"#.utf8)
         output.append(contentsOf: (storeFull ? "true" : "false").utf8)
+        if let lost {
+            output.append(contentsOf: #","lost":["#.utf8)
+            for (index, range) in lost.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                output.append(contentsOf: #"{"first":"#.utf8)
+                output.append(contentsOf: String(range.first).utf8)
+                output.append(contentsOf: #","last":"#.utf8)
+                output.append(contentsOf: String(range.last).utf8)
+                output.append(UInt8(ascii: "}"))
+            }
+            output.append(UInt8(ascii: "]"))
+        }
         output.append(UInt8(ascii: "}"))
         return output
     }

@@ -16,12 +16,29 @@ public enum HashChain {
         var hasher = SHA512()
         hasher.update(label)
         hasher.update(previous)
-        hasher.update(
-            (0..<8).reversed().map { UInt8(truncatingIfNeeded: UInt64(bitPattern: sequence) >> (8 * UInt64($0))) })
+        hasher.update(bigEndian(sequence))
         hasher.update([UInt8(hour.count)])
         hasher.update(hour)
         hasher.update(SHA512.hash(envelope))
         return hasher.finalize().withUnsafeBytes { Array($0.prefix(length)) }
+    }
+
+    static let restartLabel: [UInt8] = Array("blind-relay/v1/restart".utf8)
+
+    /// The chain value the first envelope after lost sequence numbers `first...last` links from
+    /// (a store put back from an earlier copy): anyone who knows the relay's identity and the
+    /// range can compute it, so the chain stays checkable across the gap.
+    public static func restart(relay: [UInt8], first: Int64, last: Int64) -> [UInt8] {
+        var hasher = SHA512()
+        hasher.update(restartLabel)
+        hasher.update(relay)
+        hasher.update(bigEndian(first))
+        hasher.update(bigEndian(last))
+        return hasher.finalize().withUnsafeBytes { Array($0.prefix(length)) }
+    }
+
+    private static func bigEndian(_ value: Int64) -> [UInt8] {
+        (0..<8).reversed().map { UInt8(truncatingIfNeeded: UInt64(bitPattern: value) >> (8 * UInt64($0))) }
     }
 }
 

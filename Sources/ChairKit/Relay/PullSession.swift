@@ -36,6 +36,11 @@ struct PullSession {
         /// For a store's first pull: the relay's first envelope, when envelopes before it were
         /// delivered and deleted before this store existed (a new laptop, a new deputy).
         var firstSequence: Int64?
+        /// Set when the relay's store has another identity than the one this store followed:
+        /// the last sequence pulled from the old one.
+        var recreatedAfter: Int64?
+        /// What the relay's restores cost, range by range, said once each.
+        var lostReports: [String] = []
     }
 
     func run() async throws(ChairError) -> Outcome {
@@ -51,6 +56,13 @@ struct PullSession {
                 "this message store was filled from \(cursor.relay), not \(relayAddress)",
                 hint: "use the same --relay address as before, or a new --store for another relay")
         }
+        // A store recreated empty has a new identity and numbers from 1 again: whatever the old
+        // one held beyond this store's cursor is gone, and the new one is followed from its start.
+        if let stored = cursor, let known = stored.relayIdentity, known != client.relayIdentity {
+            outcome.recreatedAfter = stored.sequence
+            cursor = nil
+        }
+        var lost = LostRanges(pulledThrough: cursor?.sequence, reported: cursor?.reportedLost ?? [])
         // Tell the relay again where this store stands: if the answer to the last pull's
         // acknowledgement was lost, this repairs it (acknowledging is idempotent), so the relay
         // can free what it holds even when nothing new has arrived.
@@ -94,6 +106,7 @@ struct PullSession {
             }
             prefetched = nil
             outcome.relayFull = page.storeFull
+            outcome.lostReports += lost.absorb(page.lost, firstOnPage: page.envelopes.first?.sequence)
             guard !page.envelopes.isEmpty else { break }
             // Ask for the next page while this one is opened and stored: the relay and the
             // chair then work at the same time instead of taking turns.
@@ -110,12 +123,15 @@ struct PullSession {
                 outcome.firstSequence = first.sequence
             }
             var batch: [ChairStore.Incoming] = []
-            let checked = Self.check(page.envelopes, chainBeforePage: chainBeforePage, identity: identity)
+            let checked = Self.check(
+                page.envelopes, chainBeforePage: chainBeforePage, identity: identity,
+                restartAfter: lost.restartChains(relay: client.relayIdentity))
             for (item, checked) in zip(page.envelopes, checked) {
                 guard let checked else {
                     outcome.chainBreak = "envelope \(item.sequence) arrived damaged from the relay"
                     break
                 }
+                expectedSequence = lost.crossing(from: expectedSequence)
                 if let problem = Self.chainProblem(
                     item: item, linksToPrevious: checked.linksToPrevious, expectedSequence: expectedSequence)
                 {
@@ -147,7 +163,9 @@ struct PullSession {
                 prefetched?.cancel()
                 break
             }
-            let newCursor = ChairStore.Cursor(relay: relayAddress, sequence: last.relaySequence, chain: last.chain)
+            let newCursor = ChairStore.Cursor(
+                relay: relayAddress, sequence: last.relaySequence, chain: last.chain,
+                relayIdentity: client.relayIdentity, reportedLost: Array(lost.reported))
             do {
                 outcome.stored += try store.storeBatch(batch, cursor: newCursor)
             } catch {
@@ -169,7 +187,36 @@ struct PullSession {
         }
         if let acknowledging { await settle(acknowledging) }
         try saveTrust(group)
+        try rememberWithoutNewEnvelopes(cursor: cursor, lost: lost, outcome: outcome)
         return outcome
+    }
+
+    /// Keeps what this pull learnt when it stored nothing: the ranges it named, and the identity
+    /// of a recreated store, so that neither is said again.
+    private func rememberWithoutNewEnvelopes(cursor: ChairStore.Cursor?, lost: LostRanges, outcome: Outcome)
+        throws(ChairError)
+    {
+        let reported = Array(lost.reported)
+        var updated: ChairStore.Cursor
+        if let cursor {
+            guard Set(cursor.reportedLost) != lost.reported || cursor.relayIdentity != client.relayIdentity else {
+                return
+            }
+            updated = cursor
+        } else if outcome.recreatedAfter != nil {
+            updated = ChairStore.Cursor(relay: relayAddress, sequence: 0, chain: HashChain.genesis)
+        } else {
+            return
+        }
+        updated.relayIdentity = client.relayIdentity
+        updated.reportedLost = reported
+        do {
+            _ = try store.storeBatch([], cursor: updated)
+        } catch {
+            throw ChairError(
+                "could not save where this pull stopped: \(error)",
+                hint: "free some disk space and run 'chair pull' again; nothing was lost")
+        }
     }
 
     private func saveTrust(_ group: GroupRecipients) throws(ChairError) {
@@ -211,9 +258,10 @@ struct PullSession {
     /// damaged. Opening is most of a pull's work, and no envelope's checks need another's
     /// outcome: each link needs only the chain value sent before it, which the caller then
     /// confirms in order.
-    static func check(_ items: [StoredEnvelopeBody], chainBeforePage: [UInt8], identity: ChairIdentity)
-        -> [CheckedEnvelope?]
-    {
+    static func check(
+        _ items: [StoredEnvelopeBody], chainBeforePage: [UInt8], identity: ChairIdentity,
+        restartAfter: [Int64: [UInt8]] = [:]
+    ) -> [CheckedEnvelope?] {
         let chains = items.map { item in Hex.decode(item.chain).flatMap { $0.count == HashChain.length ? $0 : nil } }
         var checked = [CheckedEnvelope?](repeating: nil, count: items.count)
         checked.withUnsafeMutableBufferPointer { buffer in
@@ -223,7 +271,9 @@ struct PullSession {
                 guard let chain = chains[index], let envelope = Base64.decode(item.envelope),
                     item.receivedHour.utf8.count == receivedHourLength
                 else { return }
-                let previous = index == 0 ? chainBeforePage : chains[index - 1] ?? []
+                // After lost numbers the chain restarts from a value named by the range.
+                let previous =
+                    restartAfter[item.sequence &- 1] ?? (index == 0 ? chainBeforePage : chains[index - 1] ?? [])
                 let linksToPrevious =
                     previous.count == HashChain.length
                     && HashChain.link(

@@ -1,6 +1,7 @@
 import Envelope
 import Foundation
 import GRDB
+import RelayProtocol
 import Sodium
 
 /// The chair's own store of pulled messages: a SQLite file in which every row is one sealed,
@@ -42,6 +43,10 @@ final class ChairStore {
         let relay: String
         let sequence: Int64
         let chain: [UInt8]
+        /// The relay store's identity; nil for a cursor saved before it was kept.
+        var relayIdentity: [UInt8]? = nil
+        /// Lost ranges the relay has named and this store has reported.
+        var reportedLost: [LostRangeBody] = []
     }
 
     /// A verified envelope ready to store: the record if it opened, else the envelope itself.
@@ -175,7 +180,9 @@ final class ChairStore {
             let cursor = try? plaintext.withUnsafeBytes({ try JSONDecoder().decode(CursorBody.self, from: Data($0)) }),
             let chain = Hex.decode(cursor.chain)
         else { throw DamagedRow(number: nil) }
-        return Cursor(relay: cursor.relay, sequence: cursor.sequence, chain: chain)
+        return Cursor(
+            relay: cursor.relay, sequence: cursor.sequence, chain: chain,
+            relayIdentity: cursor.relayIdentity.flatMap(Hex.decode), reportedLost: cursor.reportedLost ?? [])
     }
 
     /// The cursor as sealed: JSON, then padded like every row.
@@ -183,6 +190,8 @@ final class ChairStore {
         let relay: String
         let sequence: Int64
         let chain: String
+        var relayIdentity: String? = nil
+        var reportedLost: [LostRangeBody]? = nil
     }
 
     /// Stores a batch of verified envelopes and moves the cursor, in one durable transaction.
@@ -194,7 +203,13 @@ final class ChairStore {
             var number =
                 try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'sealed_message'") ?? 0
             for item in batch {
-                if let previous, previous.relay == cursor.relay, item.relaySequence <= previous.sequence { continue }
+                // Numbers start again only on a recreated store, which has another identity.
+                if let previous, previous.relay == cursor.relay,
+                    previous.relayIdentity == nil || previous.relayIdentity == cursor.relayIdentity,
+                    item.relaySequence <= previous.sequence
+                {
+                    continue
+                }
                 number += 1
                 let stored = StoredMessage(
                     relaySequence: item.relaySequence, receivedHour: item.receivedHour, chain: item.chain,
@@ -204,7 +219,9 @@ final class ChairStore {
                 added += 1
             }
             let body = try JSONEncoder().encode(
-                CursorBody(relay: cursor.relay, sequence: cursor.sequence, chain: Hex.encode(cursor.chain)))
+                CursorBody(
+                    relay: cursor.relay, sequence: cursor.sequence, chain: Hex.encode(cursor.chain),
+                    relayIdentity: cursor.relayIdentity.map(Hex.encode), reportedLost: cursor.reportedLost))
             try db.execute(
                 sql: """
                     INSERT INTO sealed_cursor (id, sealed) VALUES (1, ?)

@@ -51,6 +51,19 @@ struct PullCommand: AsyncChairSubcommand {
                     + "delivered and deleted before it existed; from here on, every envelope is checked")
         }
         if let statement = outcome.trustStatement { printStatus("chair: \(statement)") }
+        if let last = outcome.recreatedAfter {
+            printWarning(
+                "the relay's store was recreated (it has a new identity): whatever it held after envelope \(last), "
+                    + "which this store pulled last, is lost, and how much cannot be known",
+                hint: "ask the relay's host what happened; from here on this store follows the new store")
+        }
+        for report in outcome.lostReports {
+            printWarning(
+                report,
+                hint:
+                    "ask the relay's host what was restored and why; 'chair find CODE' tells a caller whether theirs arrived"
+            )
+        }
         printStatus(summary)
         if !outcome.damaged.isEmpty {
             let which = outcome.damaged.map(String.init).joined(separator: ", ")

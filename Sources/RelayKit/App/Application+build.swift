@@ -14,6 +14,11 @@ public func buildApplication(
     let recipients = try Recipients.load(from: configuration.keysDirectory)
     let store = try openStore(configuration, recipients: recipients.signingKeys)
     try await store.recordRecipientSet(recipients.signedSet)
+    if let lost = store.restoreFound {
+        logger.warning(
+            "the store was put back from an earlier copy: envelopes \(lost.first) to \(lost.last) are not in it; numbering goes on from \(lost.last + 1), and each recipient's next pull is told which numbers went"
+        )
+    }
     // A recipient removed from the set no longer holds rows back.
     let released = try await store.releaseDeliveredRows()
     if released > 0 { logger.info("deleted \(released) envelopes every current recipient has stored") }
@@ -117,7 +122,9 @@ func openStore(_ configuration: RelayConfiguration, recipients: [[UInt8]]) throw
         return try EnvelopeStore(
             path: (directory as NSString).appendingPathComponent("envelopes.sqlite"),
             maximumEnvelopes: configuration.maximumStoredEnvelopes, maximumBytes: configuration.maximumStoredBytes,
-            recipients: recipients, keepsReserve: true)
+            recipients: recipients, keepsReserve: true, remembersHighWater: true)
+    } catch let foreign as EnvelopeStore.ForeignStore {
+        throw RelayConfiguration.Problem(description: foreign.description)
     } catch {
         throw RelayConfiguration.Problem(
             description:

@@ -41,7 +41,8 @@ struct ChairAPIController: Sendable {
                     sequence: $0.sequence, receivedHour: $0.receivedHour, envelope: Base64.encode($0.envelope),
                     chain: Hex.encode($0.chain))
             },
-            hasMore: page.hasMore, storeFull: try await store.isFull())
+            hasMore: page.hasMore, storeFull: try await store.isFull(),
+            lost: page.lost.isEmpty ? nil : page.lost.map { LostRangeBody(first: $0.first, last: $0.last) })
         return Self.json(bytes: body.json)
     }
 

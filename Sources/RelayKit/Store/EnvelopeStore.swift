@@ -22,6 +22,14 @@ public final class EnvelopeStore: Sendable {
         public let previousChain: [UInt8]?
         public let envelopes: [StoredEnvelope]
         public let hasMore: Bool
+        /// The store's lost ranges that end at or after the cursor.
+        public let lost: [LostRange]
+    }
+
+    /// Sequence numbers a restored store no longer holds and never issues again.
+    public struct LostRange: Sendable, Equatable {
+        public let first: Int64
+        public let last: Int64
     }
 
     /// Why an append was refused.
@@ -45,16 +53,25 @@ public final class EnvelopeStore: Sendable {
     /// Room kept for the deletion that frees a full disk; nil for stores opened by tools.
     let reserve: DiskReserve?
     /// 16 random bytes made when the store was created: which relay this is, for the chair's
-    /// signatures (and, later, to tell a restored or recreated store from the one it replaced).
+    /// signatures, and to tell a recreated store from the one it replaced.
     public let relayIdentity: [UInt8]
+    /// The numbers this start found missing: the store was put back from an earlier copy.
+    public let restoreFound: LostRange?
+    /// The highest sequence ever issued, kept outside the database; nil for stores opened by tools.
+    let highWater: HighWaterMark?
 
     /// Opens (or creates) the store at `path`, for the recipients whose signing keys are
     /// `recipients` (none: a store that never deletes, for tests and tools).
     ///
     /// With `keepsReserve`, a file beside it holds room for the deletion that frees a full disk.
+    /// With `remembersHighWater`, a file beside it holds the highest sequence ever issued, and a
+    /// store found to hold less (put back from an earlier copy) records the numbers it lost and
+    /// goes on numbering after them (`restoreFound` says what was found).
     public init(
-        path: String, maximumEnvelopes: Int, maximumBytes: Int, recipients: [[UInt8]] = [], keepsReserve: Bool = false
+        path: String, maximumEnvelopes: Int, maximumBytes: Int, recipients: [[UInt8]] = [], keepsReserve: Bool = false,
+        remembersHighWater: Bool = false
     ) throws {
+        let existed = FileManager.default.fileExists(atPath: path)
         var configuration = Configuration()
         // Leave SQL arguments out of errors and logs: they are ciphertext, but still ours.
         configuration.publicStatementArguments = false
@@ -80,11 +97,27 @@ public final class EnvelopeStore: Sendable {
         self.recipients = recipients
         reserve = keepsReserve ? DiskReserve.beside(storeAt: path) : nil
         try Self.migrator.migrate(writer)
-        guard
-            let identity = try writer.read({ db in try Data.fetchOne(db, sql: "SELECT identifier FROM relay_identity") }
-            )
-        else { throw DatabaseError(message: "the relay_identity row is missing") }
-        relayIdentity = Array(identity)
+        if remembersHighWater {
+            let markPath = HighWaterMark.path(besideStoreAt: path)
+            let (found, head) = try writer.write { db in
+                try Self.reconcile(db, with: HighWaterMark.read(at: markPath), storeIsNew: !existed)
+            }
+            restoreFound = found
+            relayIdentity = try writer.read { db in try Self.fetchIdentity(db) }
+            try HighWaterMark.write(.init(relay: relayIdentity, sequence: head), to: markPath)
+            highWater = HighWaterMark(path: markPath, written: head)
+        } else {
+            restoreFound = nil
+            relayIdentity = try writer.read { db in try Self.fetchIdentity(db) }
+            highWater = nil
+        }
+    }
+
+    private static func fetchIdentity(_ db: Database) throws -> [UInt8] {
+        guard let identity = try Data.fetchOne(db, sql: "SELECT identifier FROM relay_identity") else {
+            throw DatabaseError(message: "the relay_identity row is missing")
+        }
+        return Array(identity)
     }
 
     static var migrator: DatabaseMigrator {
@@ -143,6 +176,16 @@ public final class EnvelopeStore: Sendable {
                     ) STRICT;
                     """)
         }
+        migrator.registerMigration("v5: sequence numbers lost to a restore") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE lost_range (
+                        first_sequence INTEGER PRIMARY KEY CHECK (first_sequence >= 1),
+                        last_sequence INTEGER NOT NULL CHECK (last_sequence >= first_sequence),
+                        found_hour TEXT NOT NULL CHECK (length(found_hour) = 13)
+                    ) STRICT;
+                    """)
+        }
         return migrator
     }
 
@@ -186,7 +229,7 @@ public final class EnvelopeStore: Sendable {
     private func appendEnvelopesOnce(_ envelopes: [[UInt8]], receivedAt date: Date) async throws -> [StoredEnvelope] {
         let hour = ReceivedHour.format(date)
         let quota = quota
-        return try await writer.write { db in
+        let stored = try await writer.write { db in
             var state = try Self.fetchState(db)
             let bytes = envelopes.reduce(0) { $0 + $1.count }
             guard state.count + envelopes.count <= quota.envelopes, state.bytes + bytes <= quota.bytes else {
@@ -214,11 +257,18 @@ public final class EnvelopeStore: Sendable {
             ).execute(arguments: [state.headSequence, Data(state.headChain), state.count, state.bytes])
             return stored
         }
+        if let last = stored.last {
+            // The envelopes are stored whatever happens here: a mark left behind only names
+            // fewer lost numbers after a restore, and the next commit writes it again.
+            try? highWater?.advance(to: last.sequence, relay: relayIdentity)
+        }
+        return stored
     }
 
     /// Up to `limit` rows after sequence `after`, oldest first.
     public func fetchEnvelopes(after: Int64, limit: Int) async throws -> Page {
-        try await writer.read { db in
+        let relay = relayIdentity
+        return try await writer.read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql:
@@ -232,8 +282,10 @@ public final class EnvelopeStore: Sendable {
             return Page(
                 // The row before the first returned; `after` itself when none is (no `after + 1`,
                 // which a hostile cursor of Int64.max would overflow).
-                previousChain: try Self.fetchChain(db, at: envelopes.first.map { $0.sequence - 1 } ?? after),
-                envelopes: Array(envelopes), hasMore: rows.count > limit)
+                previousChain: try Self.fetchChain(
+                    db, at: envelopes.first.map { $0.sequence - 1 } ?? after, relay: relay),
+                envelopes: Array(envelopes), hasMore: rows.count > limit,
+                lost: try Self.fetchLostRanges(db, endingAtOrAfter: after))
         }
     }
 
@@ -300,9 +352,20 @@ public final class EnvelopeStore: Sendable {
 
     /// Moves `recipient`'s cursor to `through` (if it is beyond it) and returns where it stands.
     private func moveCursor(through: Int64, chain: [UInt8], by recipient: [UInt8]) async throws -> Int64 {
-        try await writer.write { db in
+        let relay = relayIdentity
+        return try await writer.write { db in
             let floor = try Self.fetchFloor(db)
             let current = try Self.fetchStanding(db, recipient: recipient, floor: floor)
+            if let range = try Self.fetchLostRange(db, containing: through) {
+                // The row went with the store's later history. Every row still here below the
+                // range is older than anything the recipient stored after it, so standing at the
+                // range's end deletes nothing the recipient has not fetched.
+                guard current.sequence < range.last else { return current.sequence }
+                try Self.setCursor(
+                    db, recipient: recipient, sequence: range.last,
+                    chain: HashChain.restart(relay: relay, first: range.first, last: range.last))
+                return range.last
+            }
             if through <= current.sequence {
                 // Already acknowledged. Where the row is still here its chain must still agree,
                 // so that a chair with another history is told, not quietly accepted.
@@ -320,17 +383,21 @@ public final class EnvelopeStore: Sendable {
                     db, sql: "SELECT chain FROM envelope WHERE sequence = ?", arguments: [through])
             else { throw AcknowledgementError.unknownSequence }
             guard Array(stored) == chain else { throw AcknowledgementError.chainMismatch }
-            try db.execute(
-                sql: """
-                    INSERT INTO recipient_cursor (signing_key, acknowledged_sequence, acknowledged_chain)
-                    VALUES (?, ?, ?)
-                    ON CONFLICT (signing_key) DO UPDATE SET
-                        acknowledged_sequence = excluded.acknowledged_sequence,
-                        acknowledged_chain = excluded.acknowledged_chain
-                    """,
-                arguments: [Data(recipient), through, stored])
+            try Self.setCursor(db, recipient: recipient, sequence: through, chain: Array(stored))
             return through
         }
+    }
+
+    private static func setCursor(_ db: Database, recipient: [UInt8], sequence: Int64, chain: [UInt8]) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO recipient_cursor (signing_key, acknowledged_sequence, acknowledged_chain)
+                VALUES (?, ?, ?)
+                ON CONFLICT (signing_key) DO UPDATE SET
+                    acknowledged_sequence = excluded.acknowledged_sequence,
+                    acknowledged_chain = excluded.acknowledged_chain
+                """,
+            arguments: [Data(recipient), sequence, Data(chain)])
     }
 
     /// Deletes what every recipient of the current set has stored (once, at start, this is what
@@ -447,9 +514,13 @@ public final class EnvelopeStore: Sendable {
             count: row["stored_count"], bytes: row["stored_bytes"])
     }
 
-    /// The chain value after row `sequence`: the row's own, the acknowledged one, or genesis.
-    private static func fetchChain(_ db: Database, at sequence: Int64) throws -> [UInt8]? {
+    /// The chain value after row `sequence`: the row's own, the acknowledged one, the restart
+    /// value after a lost range ending there, or genesis.
+    private static func fetchChain(_ db: Database, at sequence: Int64, relay: [UInt8]) throws -> [UInt8]? {
         if sequence == 0 { return HashChain.genesis }
+        if let range = try fetchLostRange(db, containing: sequence), range.last == sequence {
+            return HashChain.restart(relay: relay, first: range.first, last: range.last)
+        }
         if let chain = try Data.fetchOne(
             db, sql: "SELECT chain FROM envelope WHERE sequence = ?", arguments: [sequence])
         {
