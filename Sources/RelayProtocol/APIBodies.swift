@@ -32,17 +32,21 @@ public struct EnvelopePageBody: Codable, Sendable, Equatable {
     /// Sequence numbers the relay's store lost when it was put back from an earlier copy, each
     /// range ending at or after the cursor asked for (docs/RELAY-API.md section 2.1).
     public var lost: [LostRangeBody]?
+    /// The highest sequence number the relay's store has issued: a reader whose cursor is beyond
+    /// it knows the store's history was put back or rewritten.
+    public var head: Int64?
 
     /// Creates a page.
     public init(
         previousChain: String?, envelopes: [StoredEnvelopeBody], hasMore: Bool, storeFull: Bool,
-        lost: [LostRangeBody]? = nil
+        lost: [LostRangeBody]? = nil, head: Int64? = nil
     ) {
         self.previousChain = previousChain
         self.envelopes = envelopes
         self.hasMore = hasMore
         self.storeFull = storeFull
         self.lost = lost
+        self.head = head
     }
 }
 

@@ -39,6 +39,10 @@ extension EnvelopePageBody {
             }
             output.append(UInt8(ascii: "]"))
         }
+        if let head {
+            output.append(contentsOf: #","head":"#.utf8)
+            output.append(contentsOf: String(head).utf8)
+        }
         output.append(UInt8(ascii: "}"))
         return output
     }

@@ -163,3 +163,65 @@ def test_a_database_removed_beside_its_high_water_mark_is_a_restore_of_nothing(r
     assert "envelopes 1 to 3 are not on it, but this store had already passed them" in said, said
     assert "envelope 4 was lost there before this store pulled it: 1 message" in said, said
     assert "pulled 1 new message" in said, said
+
+
+def rewritten_words(said, last, again):
+    assert f"the relay no longer holds envelope {last}, which this store pulled last, or holds another in its " \
+           "place: its store was put back or rewritten without the relay noticing" in said, said
+    assert "everything it still holds was fetched, and only what this store did not have was kept" in said, said
+    assert again in said, said
+
+
+def test_a_whole_data_folder_put_back_numbers_again_and_nothing_unfetched_is_deleted(relay_factory):
+    relay = relay_factory()
+    for index in range(1, 3):
+        assert submit(relay, f"message {index}") == 200
+    assert "pulled 2 new messages" in pull(relay)
+    relay.stop()
+    data = relay.folder / "relay" / "data"
+    shutil.copytree(data, relay.folder / "data-copy")
+    relay.start()
+    for index in range(3, 6):
+        assert submit(relay, f"message {index}") == 200
+    assert "pulled 3 new messages" in pull(relay)
+    # The whole folder, high-water mark and all, put back: the relay cannot tell.
+    relay.stop()
+    shutil.rmtree(data)
+    shutil.copytree(relay.folder / "data-copy", data)
+    relay.start()
+    for text in ("new message A", "new message B"):
+        assert submit(relay, text) == 200
+    assert sequences(relay) == [3, 4]
+    said = pull(relay)
+    rewritten_words(said, 5, "2 of them reuse numbers this store had already passed (envelopes 3 to 4)")
+    assert "pulled 2 new messages" in said, said
+    text = listed(relay)
+    assert "new message A" in text and "new message B" in text and "message 5" in text
+    assert stored_rows(relay) == 0
+    # From here on the relay's new history is followed as usual.
+    assert submit(relay, "new message C") == 200
+    said = pull(relay)
+    assert "pulled 1 new message" in said and "no longer holds" not in said, said
+
+
+def test_rows_deleted_and_numbering_restarted_by_hand_while_the_relay_runs(relay_factory):
+    import sqlite3
+    from contextlib import closing
+    relay = relay_factory()
+    for index in range(1, 4):
+        assert submit(relay, f"message {index}") == 200
+    assert "pulled 3 new messages" in pull(relay)
+    assert submit(relay, "message 4, deleted before anyone pulled it") == 200
+    path = relay.folder / "relay" / "data" / "envelopes.sqlite"
+    with closing(sqlite3.connect(path)) as db:
+        db.executescript("""
+            DELETE FROM envelope; DELETE FROM recipient_cursor;
+            UPDATE store_state SET head_sequence = 0, head_chain = zeroblob(32), acknowledged_sequence = 0,
+                acknowledged_chain = zeroblob(32), stored_count = 0, stored_bytes = 0;
+        """)
+    assert submit(relay, "new message A") == 200
+    assert sequences(relay) == [1]
+    said = pull(relay)
+    rewritten_words(said, 3, "1 of them reuses a number this store had already passed (envelope 1)")
+    assert "pulled 1 new message" in said, said
+    assert "new message A" in listed(relay)

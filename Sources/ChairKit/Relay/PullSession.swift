@@ -41,6 +41,26 @@ struct PullSession {
         var recreatedAfter: Int64?
         /// What the relay's restores cost, range by range, said once each.
         var lostReports: [String] = []
+        /// Set when the relay no longer holds this store's last envelope, or holds another in its
+        /// place, without naming a lost range: the last sequence this store had pulled.
+        var rewrittenAfter: Int64?
+        /// In a rewritten history, the new envelopes numbered at or below `rewrittenAfter`.
+        var numberedAgain: [Int64] = []
+    }
+
+    /// A pull of a relay whose history is no longer this store's: everything it holds is fetched
+    /// and checked, and what is held here already (by chain value) is left out.
+    struct Rewrite {
+        let pulledThrough: Int64
+        let held: Set<[UInt8]>
+    }
+
+    private func startRewrite(pulledThrough: Int64) throws(ChairError) -> Rewrite {
+        do {
+            return Rewrite(pulledThrough: pulledThrough, held: try store.heldChains())
+        } catch {
+            throw ChairError("cannot read your message store", hint: "check the file named by --store")
+        }
     }
 
     func run() async throws(ChairError) -> Outcome {
@@ -65,10 +85,17 @@ struct PullSession {
         var lost = LostRanges(pulledThrough: cursor?.sequence, reported: cursor?.reportedLost ?? [])
         // Tell the relay again where this store stands: if the answer to the last pull's
         // acknowledgement was lost, this repairs it (acknowledging is idempotent), so the relay
-        // can free what it holds even when nothing new has arrived.
-        if let cursor {
+        // can free what it holds even when nothing new has arrived. A refusal means the relay no
+        // longer holds what this store pulled last: its history was rewritten.
+        var rewrite: Rewrite?
+        if let stored = cursor {
             do {
-                outcome.deletedOnRelay += try await client.acknowledge(through: cursor.sequence, chain: cursor.chain)
+                switch try await client.acknowledgeOrHearRefusal(through: stored.sequence, chain: stored.chain) {
+                case .accepted(let deleted): outcome.deletedOnRelay += deleted
+                case .historyDiffers:
+                    rewrite = try startRewrite(pulledThrough: stored.sequence)
+                    cursor = nil
+                }
             } catch {
                 outcome.acknowledgementProblem = error.message
             }
@@ -105,6 +132,15 @@ struct PullSession {
                 page = try await client.fetchPage(after: cursor?.sequence ?? 0, limit: Self.pageSize)
             }
             prefetched = nil
+            // A relay whose numbers stop below this store's cursor has had its history put back
+            // without knowing it: start again from everything it holds.
+            if rewrite == nil, let stored = cursor, let head = page.head, head < stored.sequence {
+                rewrite = try startRewrite(pulledThrough: stored.sequence)
+                cursor = nil
+                prefetched?.cancel()
+                prefetched = Task { [client] in try await client.fetchPage(after: 0, limit: Self.pageSize) }
+                continue
+            }
             outcome.relayFull = page.storeFull
             outcome.lostReports += lost.absorb(page.lost, firstOnPage: page.envelopes.first?.sequence)
             guard !page.envelopes.isEmpty else { break }
@@ -120,8 +156,9 @@ struct PullSession {
             // and deleted before this store existed, and is not missing. It is said, not alarmed.
             if cursor == nil, let first = page.envelopes.first, first.sequence > 1, page.previousChain != nil {
                 expectedSequence = first.sequence
-                outcome.firstSequence = first.sequence
+                if rewrite == nil { outcome.firstSequence = first.sequence }
             }
+            var lastOnPage: (sequence: Int64, chain: [UInt8])?
             var batch: [ChairStore.Incoming] = []
             let checked = Self.check(
                 page.envelopes, chainBeforePage: chainBeforePage, identity: identity,
@@ -143,6 +180,12 @@ struct PullSession {
                     printWarning(
                         "accepted a break in the relay's history: \(problem)", hint: "note this in your records")
                 }
+                if let rewrite, rewrite.held.contains(checked.chain) {
+                    // Held here already, and checked when it was stored: linked, not stored twice.
+                    expectedSequence = item.sequence + 1
+                    lastOnPage = (item.sequence, checked.chain)
+                    continue
+                }
                 if case .success(let record) = checked.opened,
                     let problem = group.problem(
                         sequence: item.sequence, record: record, stanzas: Self.stanzaCount(checked.envelope))
@@ -156,18 +199,20 @@ struct PullSession {
                         "accepted an envelope that may be readable outside the group: \(problem)",
                         hint: "note this in your records")
                 }
-                batch.append(incoming(item: item, checked: checked, outcome: &outcome))
                 expectedSequence = item.sequence + 1
+                lastOnPage = (item.sequence, checked.chain)
+                if let rewrite, item.sequence <= rewrite.pulledThrough { outcome.numberedAgain.append(item.sequence) }
+                batch.append(incoming(item: item, checked: checked, outcome: &outcome))
             }
-            guard let last = batch.last else {
+            guard let last = lastOnPage else {
                 prefetched?.cancel()
                 break
             }
             let newCursor = ChairStore.Cursor(
-                relay: relayAddress, sequence: last.relaySequence, chain: last.chain,
+                relay: relayAddress, sequence: last.sequence, chain: last.chain,
                 relayIdentity: client.relayIdentity, reportedLost: Array(lost.reported))
             do {
-                outcome.stored += try store.storeBatch(batch, cursor: newCursor)
+                outcome.stored += try store.storeBatch(batch, cursor: newCursor, replacingHistory: rewrite != nil)
             } catch {
                 throw ChairError(
                     "could not save the pulled messages: \(error)",
@@ -179,13 +224,14 @@ struct PullSession {
             try saveTrust(group)
             if let acknowledging { await settle(acknowledging) }
             let client = client
-            acknowledging = Task { try await client.acknowledge(through: last.relaySequence, chain: last.chain) }
+            acknowledging = Task { try await client.acknowledge(through: last.sequence, chain: last.chain) }
             if outcome.chainBreak != nil || outcome.recipientProblem != nil || !page.hasMore {
                 prefetched?.cancel()
                 break
             }
         }
         if let acknowledging { await settle(acknowledging) }
+        outcome.rewrittenAfter = rewrite?.pulledThrough
         try saveTrust(group)
         try rememberWithoutNewEnvelopes(cursor: cursor, lost: lost, outcome: outcome)
         return outcome

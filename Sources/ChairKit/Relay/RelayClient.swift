@@ -66,18 +66,70 @@ struct RelayClient {
 
     /// Tells the relay everything up to `through` is safely stored here.
     func acknowledge(through: Int64, chain: [UInt8]) async throws(ChairError) -> Int {
+        switch try await acknowledgeOrHearRefusal(through: through, chain: chain) {
+        case .accepted(let deleted): return deleted
+        case .historyDiffers(let reason):
+            throw ChairError(
+                "the relay did not accept the acknowledgement: \(reason)",
+                hint: "your messages are safely stored here; run 'chair pull' again later")
+        }
+    }
+
+    /// What the relay made of an acknowledgement.
+    enum AcknowledgementAnswer {
+        /// Taken; this many rows were deleted.
+        case accepted(deleted: Int)
+        /// Refused (409): the relay does not hold that envelope, or holds another in its place.
+        case historyDiffers(String)
+    }
+
+    /// Tells the relay everything up to `through` is safely stored here, and hears a refusal
+    /// that means the relay's history is no longer this store's.
+    func acknowledgeOrHearRefusal(through: Int64, chain: [UInt8]) async throws(ChairError) -> AcknowledgementAnswer {
         let body: [UInt8]
         do {
             body = Array(try JSONEncoder().encode(AcknowledgementBody(through: through, chain: Hex.encode(chain))))
         } catch {
             throw ChairError("could not prepare the acknowledgement", hint: "run 'chair pull' again")
         }
-        let data = try await send(method: "POST", path: "/api/v1/acknowledge", query: "", body: body, signed: true)
-        return (try? JSONDecoder().decode(AcknowledgementResultBody.self, from: data))?.deleted ?? 0
+        let (status, data) = try await exchange(
+            method: "POST", path: "/api/v1/acknowledge", query: "", body: body, signed: true)
+        if status == 409 { return .historyDiffers(Self.reason(data, status: status)) }
+        try Self.requireSuccess(status: status, data: data, baseURL: baseURL)
+        return .accepted(deleted: (try? JSONDecoder().decode(AcknowledgementResultBody.self, from: data))?.deleted ?? 0)
     }
 
     private func send(method: String, path: String, query: String, body: [UInt8], signed: Bool) async throws(ChairError)
         -> Data
+    {
+        let (status, data) = try await exchange(method: method, path: path, query: query, body: body, signed: signed)
+        try Self.requireSuccess(status: status, data: data, baseURL: baseURL)
+        return data
+    }
+
+    private static func reason(_ data: Data, status: Int) -> String {
+        (try? JSONDecoder().decode([String: String].self, from: data))?["error"] ?? "status \(status)"
+    }
+
+    /// The chair's error for any answer but 200.
+    private static func requireSuccess(status: Int, data: Data, baseURL: URL) throws(ChairError) {
+        let reason = reason(data, status: status)
+        switch status {
+        case 200: return
+        case 401:
+            throw ChairError(
+                "the relay refused your request: \(reason)",
+                hint:
+                    "check that you are in the recipients set the relay's host installed ('chair recipients show') and that this computer's clock is right"
+            )
+        default:
+            throw ChairError("the relay answered with an error: \(reason)", hint: "try again later; nothing was lost")
+        }
+    }
+
+    /// One request, signed or not: the status and body, whatever the status.
+    private func exchange(method: String, path: String, query: String, body: [UInt8], signed: Bool)
+        async throws(ChairError) -> (status: Int, data: Data)
     {
         let basePath = baseURL.path.hasSuffix("/") ? String(baseURL.path.dropLast()) : baseURL.path
         let fullPath = basePath + path
@@ -112,24 +164,10 @@ struct RelayClient {
         } catch {
             throw ChairError(
                 "cannot reach the relay at \(baseURL.absoluteString): \(error.localizedDescription)",
-                hint: "check the address and your connection, then run the command again; nothing was changed")
-        }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        let reason = (try? JSONDecoder().decode([String: String].self, from: data))?["error"] ?? "status \(status)"
-        switch status {
-        case 200: return data
-        case 401:
-            throw ChairError(
-                "the relay refused your request: \(reason)",
                 hint:
-                    "check that you are in the recipients set the relay's host installed ('chair recipients show') and that this computer's clock is right"
+                    "check the address and your connection, then run the command again; whatever was already pulled is stored here, and nothing was lost"
             )
-        case 409:
-            throw ChairError(
-                "the relay did not accept the acknowledgement: \(reason)",
-                hint: "your messages are safely stored here; run 'chair pull' again later")
-        default:
-            throw ChairError("the relay answered with an error: \(reason)", hint: "try again later; nothing was lost")
         }
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 }

@@ -195,10 +195,12 @@ final class ChairStore {
     }
 
     /// Stores a batch of verified envelopes and moves the cursor, in one durable transaction.
-    /// An envelope at or before the cursor (a pull run again) is skipped, so nothing is duplicated.
-    func storeBatch(_ batch: [Incoming], cursor: Cursor) throws -> Int {
+    /// An envelope at or before the cursor (a pull run again) is skipped, so nothing is duplicated,
+    /// unless `replacingHistory`: the relay's history was rewritten, numbers were issued again, and
+    /// the caller has already left out what is held here.
+    func storeBatch(_ batch: [Incoming], cursor: Cursor, replacingHistory: Bool = false) throws -> Int {
         let added = try database.write { db in
-            let previous = try fetchCursor(db)
+            let previous = replacingHistory ? nil : try fetchCursor(db)
             var added = 0
             var number =
                 try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'sealed_message'") ?? 0
@@ -232,6 +234,12 @@ final class ChairStore {
         }
         try emptyWAL()
         return added
+    }
+
+    /// The chain value of every envelope held here: what a pull that fetches a rewritten
+    /// history again leaves out.
+    func heldChains() throws -> Set<[UInt8]> {
+        Set(try fetchMessages().map(\.chain))
     }
 
     /// Every message, oldest first, opened with the store key.

@@ -57,6 +57,11 @@ struct PullCommand: AsyncChairSubcommand {
                     + "which this store pulled last, is lost, and how much cannot be known",
                 hint: "ask the relay's host what happened; from here on this store follows the new store")
         }
+        if let last = outcome.rewrittenAfter {
+            printWarning(
+                Self.describeRewrite(after: last, numberedAgain: outcome.numberedAgain),
+                hint: "ask the relay's host what was restored or changed; nothing this store did not fetch was deleted")
+        }
         for report in outcome.lostReports {
             printWarning(
                 report,
@@ -106,5 +111,29 @@ struct PullCommand: AsyncChairSubcommand {
             )
         }
         if outcome.stored > 0 { printStatus("hint: run 'chair list' to see them") }
+    }
+}
+
+extension PullCommand {
+    /// What a pull of a rewritten history says: what happened, and which new envelopes took
+    /// numbers this store had already passed.
+    static func describeRewrite(after last: Int64, numberedAgain: [Int64]) -> String {
+        var text =
+            "the relay no longer holds envelope \(last), which this store pulled last, or holds another in its place: "
+            + "its store was put back or rewritten without the relay noticing (a whole data folder restored, or rows "
+            + "changed by hand); everything it still holds was fetched, and only what this store did not have was kept"
+        guard let first = numberedAgain.first, let final = numberedAgain.last else { return text }
+        let contiguous = numberedAgain.count > 1 && final &- first == Int64(numberedAgain.count - 1)
+        let numbers =
+            numberedAgain.count == 1
+            ? "envelope \(first)"
+            : contiguous
+                ? "envelopes \(first) to \(final)"
+                : "envelopes " + numberedAgain.map(String.init).joined(separator: ", ")
+        text +=
+            numberedAgain.count == 1
+            ? "; 1 of them reuses a number this store had already passed (\(numbers))"
+            : "; \(numberedAgain.count) of them reuse numbers this store had already passed (\(numbers))"
+        return text
     }
 }

@@ -42,7 +42,8 @@ struct ChairAPIController: Sendable {
                     chain: Hex.encode($0.chain))
             },
             hasMore: page.hasMore, storeFull: try await store.isFull(),
-            lost: page.lost.isEmpty ? nil : page.lost.map { LostRangeBody(first: $0.first, last: $0.last) })
+            lost: page.lost.isEmpty ? nil : page.lost.map { LostRangeBody(first: $0.first, last: $0.last) },
+            head: page.head)
         return Self.json(bytes: body.json)
     }
 

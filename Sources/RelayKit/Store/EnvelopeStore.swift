@@ -24,6 +24,8 @@ public final class EnvelopeStore: Sendable {
         public let hasMore: Bool
         /// The store's lost ranges that end at or after the cursor.
         public let lost: [LostRange]
+        /// The highest sequence the store has issued.
+        public let head: Int64
     }
 
     /// Sequence numbers a restored store no longer holds and never issues again.
@@ -285,7 +287,8 @@ public final class EnvelopeStore: Sendable {
                 previousChain: try Self.fetchChain(
                     db, at: envelopes.first.map { $0.sequence - 1 } ?? after, relay: relay),
                 envelopes: Array(envelopes), hasMore: rows.count > limit,
-                lost: try Self.fetchLostRanges(db, endingAtOrAfter: after))
+                lost: try Self.fetchLostRanges(db, endingAtOrAfter: after),
+                head: try Self.fetchState(db).headSequence)
         }
     }
 
