@@ -12,12 +12,14 @@ public enum Envelope {
         try sealRecord(SubmissionRecord.encode(submission), to: recipients, randomness: randomness)
     }
 
-    /// Seals `submission` to every member of `set`, naming the set inside (section 10).
+    /// Seals `submission` to every member of `set`, naming the set inside (section 10); with
+    /// `canary`, marked as a reader's delivery canary (section 11).
     public static func seal(
-        _ submission: Submission, to set: RecipientSet, randomness: SealingRandomness = .system
+        _ submission: Submission, to set: RecipientSet, canary: [UInt8]? = nil,
+        randomness: SealingRandomness = .system
     ) throws(SealingError) -> [UInt8] {
         try sealRecord(
-            SubmissionRecord.encode(submission, recipientSet: set.digest), to: set.encryptionKeys,
+            SubmissionRecord.encode(submission, recipientSet: set.digest, canary: canary), to: set.encryptionKeys,
             randomness: randomness)
     }
 

@@ -44,11 +44,15 @@ public enum SubmissionRecord {
     static let firstExtensionTag: UInt8 = 0x80
     /// The registered extension naming the recipients set the envelope was sealed to (section 10).
     static let recipientSetTag: UInt8 = 0x90
+    /// The registered extension that marks a reader's delivery canary (section 11).
+    static let canaryTag: UInt8 = 0x91
+    /// Length of a canary's identifier.
+    public static let canaryLength = 16
 
     /// Encodes `submission` canonically into a secret buffer; with `recipientSet`, the digest of
     /// the set it is about to be sealed to goes in as field 0x90.
-    public static func encode(_ submission: Submission, recipientSet: [UInt8]? = nil) throws(SealingError)
-        -> SecretBytes
+    public static func encode(_ submission: Submission, recipientSet: [UInt8]? = nil, canary: [UInt8]? = nil)
+        throws(SealingError) -> SecretBytes
     {
         var fields: [(Tag, String)] = [(.message, submission.message)]
         if let category = submission.category { fields.append((.category, category.rawValue)) }
@@ -80,6 +84,10 @@ public enum SubmissionRecord {
             precondition(recipientSet.count == RecipientSet.digestLength, "a recipient set digest is 32 bytes")
             length += 3 + recipientSet.count
         }
+        if let canary {
+            precondition(canary.count == canaryLength, "a canary's identifier is 16 bytes")
+            length += 3 + canary.count
+        }
         guard length <= SizeClass.large.maximumRecordLength else { throw .tooLong(recordLength: length) }
         return SecretBytes(count: length) { (output: UnsafeMutableRawBufferPointer) in
             output[0] = version
@@ -101,6 +109,13 @@ public enum SubmissionRecord {
                 output[offset + 1] = 0
                 output[offset + 2] = UInt8(recipientSet.count)
                 UnsafeMutableRawBufferPointer(rebasing: output[(offset + 3)...]).copyBytes(from: recipientSet)
+                offset += 3 + recipientSet.count
+            }
+            if let canary {
+                output[offset] = canaryTag
+                output[offset + 1] = 0
+                output[offset + 2] = UInt8(canary.count)
+                UnsafeMutableRawBufferPointer(rebasing: output[(offset + 3)...]).copyBytes(from: canary)
             }
         }
     }
@@ -117,10 +132,17 @@ public enum SubmissionRecord {
         try record.withUnsafeBytes { parseFields($0) }.get().recipientSet
     }
 
-    /// A record's known text fields, and the recipient set it names.
+    /// The identifier of the delivery canary a record is (field 0x91), or nil for a person's
+    /// message. Fails as `decode` does on a record that breaks a rule.
+    public static func canary(in record: SecretBytes) throws(EnvelopeError) -> [UInt8]? {
+        try record.withUnsafeBytes { parseFields($0) }.get().canary
+    }
+
+    /// A record's known text fields, and the registered extensions it carries.
     private struct Fields {
         var texts: [Tag: String] = [:]
         var recipientSet: [UInt8]?
+        var canary: [UInt8]?
     }
 
     /// Splits a record into its known text fields, skipping unregistered extensions.
@@ -148,6 +170,13 @@ public enum SubmissionRecord {
                     return .failure(.recordFailure("the recipient-set field is not 32 bytes"))
                 }
                 fields.recipientSet = Array(value)
+                continue
+            }
+            if rawTag == canaryTag {
+                guard length == canaryLength else {
+                    return .failure(.recordFailure("the canary field is not 16 bytes"))
+                }
+                fields.canary = Array(value)
                 continue
             }
             if rawTag >= firstExtensionTag { continue }

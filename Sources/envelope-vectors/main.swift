@@ -485,6 +485,27 @@ write(
     "success-recipient-set", expect: "success", identity: second, body: namedEnvelope,
     extra: successExtras(namedRecord, kind: .message) + [("recipient-set", Hex.encode(groupSet.digest))],
     comment: "sealed to set-good-with-deputy, whose digest is in field 0x90; opened by the deputy")
+let canaryIdentifier = Array(seed("canary").prefix(16))
+let canaryRecord: SecretBytes
+let canaryEnvelope: [UInt8]
+do {
+    canaryRecord = try SubmissionRecord.encode(plainMessage, recipientSet: groupSet.digest, canary: canaryIdentifier)
+    canaryEnvelope = try Envelope.seal(
+        plainMessage, to: groupSet, canary: canaryIdentifier, randomness: .deterministic(seed: seed("success-canary")))
+} catch {
+    fail("success-canary: \(error)", hint: "the scenario itself is wrong; fix the generator")
+}
+write(
+    "success-canary", expect: "success", identity: first, body: canaryEnvelope,
+    extra: successExtras(canaryRecord, kind: .message) + [
+        ("recipient-set", Hex.encode(groupSet.digest)), ("canary", Hex.encode(canaryIdentifier)),
+    ],
+    comment: "a delivery canary: field 0x91 holds its 16-byte identifier after the set's digest in 0x90")
+let shortCanaryField = rawRecord([(0x01, utf8("hello")), (0x91, [UInt8](repeating: 0xCD, count: 15))])
+write(
+    "record-bad-canary", expect: "record failure", identity: first,
+    body: sealed(shortCanaryField, to: [first], scenario: "record-bad-canary"),
+    comment: "field 0x91 must be exactly 16 bytes")
 let shortSetField = rawRecord([(0x01, utf8("hello")), (0x90, [UInt8](repeating: 0xAB, count: 31))])
 write(
     "record-bad-recipient-set", expect: "record failure", identity: first,

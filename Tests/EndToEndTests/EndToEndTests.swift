@@ -208,11 +208,14 @@ struct EndToEndTests {
         #expect(list.output.contains("note 3") && list.output.contains("note 4"))
     }
 
-    @Test("envelopes swapped directly in the relay's SQLite file are flagged")
+    @Test("envelopes swapped directly in the relay's SQLite file are flagged, and keep their own receipt codes")
     func swappedRowsAreFlagged() async throws {
         let setup = try await LiveSetup()
+        var receipts: [String] = []
         for index in 1...3 {
-            #expect(try await postForm(to: setup.relay.address, fields: [("message", "note \(index)")]).status == 200)
+            let posted = try await postForm(to: setup.relay.address, fields: [("message", "note \(index)")])
+            #expect(posted.status == 200)
+            receipts.append(String(try #require(posted.page.firstMatch(of: /[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}/)).0))
         }
         try await DatabaseQueue(path: setup.relayDatabase).write { db in
             try db.execute(
@@ -226,5 +229,14 @@ struct EndToEndTests {
         let pulled = try await setup.pull()
         #expect(pulled.status == 1)
         #expect(pulled.standardError.contains("envelope 2 does not match the relay's history"))
+        // Accepted, each break in turn: every message still shows the code its sender was given.
+        for _ in 1...2 {
+            _ = try await setup.chair(["pull", "--relay", setup.relay.address, "--accept-break"])
+        }
+        for number in 1...3 {
+            let read = try await setup.chair(["read", String(number)])
+            let index = try #require((1...3).first { read.output.contains("note \($0)") })
+            #expect(read.output.contains("Receipt code:     \(receipts[index - 1])"), "\(read.output)")
+        }
     }
 }

@@ -33,4 +33,25 @@ struct HostEditTests {
             "\(pulled.standardError)")
         #expect(!pulled.standardError.contains("old key"))
     }
+
+    @Test("a byte changed in an envelope, its chain value left as it was, breaks the history at that envelope")
+    func alteredEnvelopeBreaksTheChain() async throws {
+        let setup = try await LiveSetup()
+        for index in 1...2 {
+            #expect(try await postForm(to: setup.relay.address, fields: [("message", "note \(index)")]).status == 200)
+        }
+        try await DatabaseQueue(path: setup.relayDatabase).write { db in
+            var envelope: [UInt8] = Array(
+                try Data.fetchOne(db, sql: "SELECT envelope FROM envelope WHERE sequence = 2") ?? Data())
+            envelope[envelope.count - 1] ^= 0x01
+            try db.execute(sql: "UPDATE envelope SET envelope = ? WHERE sequence = 2", arguments: [Data(envelope)])
+        }
+        let pulled = try await setup.pull()
+        #expect(pulled.status == 1)
+        #expect(
+            pulled.standardError.contains(
+                "the relay's history is broken: envelope 2 does not match the relay's history: it, or one before it, was altered or swapped"
+            ), "\(pulled.standardError)")
+        #expect(pulled.standardError.contains("pulled 1 new message"))
+    }
 }

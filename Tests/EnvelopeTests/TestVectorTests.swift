@@ -37,7 +37,7 @@ struct TestVector {
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Vectors")
     static let knownKeys: Set<String> = [
-        "expect", "identity", "armored", "record", "kind", "comment", "digest", "recipient-set",
+        "expect", "identity", "armored", "record", "kind", "comment", "digest", "recipient-set", "canary",
     ]
 
     let name: String
@@ -49,6 +49,8 @@ struct TestVector {
     let kind: String?
     /// With `set accepted`: the set's digest. With `success`: the digest its record names.
     let digest: [UInt8]?
+    /// With `success`: the canary identifier its record carries.
+    let canary: [UInt8]?
     let body: [UInt8]
 
     static func allNames() -> [String] {
@@ -94,6 +96,7 @@ struct TestVector {
         self.record = fields["record"].flatMap { Hex.decode($0) }
         self.kind = fields["kind"]
         self.digest = (fields["digest"] ?? fields["recipient-set"]).flatMap { Hex.decode($0) }
+        self.canary = fields["canary"].flatMap { Hex.decode($0) }
         self.body = Array(contents[(split + 2)...])
     }
 
@@ -170,6 +173,7 @@ struct TestVectorTests {
             #expect(submission.kind.rawValue == vector.kind)
             // The set a record names, or none: exactly what the header says.
             #expect(try record.flatMap(SubmissionRecord.recipientSet(in:)) == vector.digest, "\(name)")
+            #expect(try record.flatMap(SubmissionRecord.canary(in:)) == vector.canary, "\(name)")
         }
     }
 

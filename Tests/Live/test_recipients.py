@@ -96,3 +96,20 @@ def test_a_relay_put_back_on_an_older_set_is_named_with_who_else_could_read(rela
     said = relay.chair("pull", "--relay", relay.address, "--accept-break").stderr.decode()
     assert "accepted an envelope that may be readable outside the group" in said, said
     assert "sealed to the old set again" in relay.chair("list").stdout.decode()
+
+
+def test_only_the_chair_who_signed_the_set_can_change_it(relay_factory):
+    relay = relay_factory(deputies=("deputy",))
+    before = relay.recipient_set.read_bytes()
+    result = relay.chair("recipients", "remove", "deputy", "--set", str(relay.recipient_set),
+                         identity=relay.deputy_identity("deputy"), check=False)
+    assert result.returncode != 0
+    assert "is signed by Chair, not by this identity" in result.stderr.decode(), result.stderr.decode()
+    result = relay.chair("recipients", "remove", "Chair", "--set", str(relay.recipient_set), check=False)
+    assert result.returncode != 0 and "the chair cannot be removed" in result.stderr.decode()
+    assert relay.recipient_set.read_bytes() == before
+    # Anyone can check a set: no identity, no passphrase.
+    shown = subprocess.run([str(BIN / "chair"), "recipients", "show", "--set", str(relay.recipient_set)],
+                           capture_output=True, check=True, timeout=60).stdout.decode()
+    assert shown.startswith("recipients set 2, signed by Chair:\n  chair: Chair, fingerprint "), shown
+    assert "\n  deputy: deputy, fingerprint " in shown, shown

@@ -19,6 +19,9 @@ struct GroupRecipients {
     /// The newest trusted set.
     var newest: RecipientSet? { sets.values.max { $0.serial < $1.serial } }
 
+    /// The trusted set with this digest.
+    func set(withDigest digest: [UInt8]) -> RecipientSet? { sets[digest] }
+
     /// Checks the relay's sets against what the store trusts. A set not signed by the trusted
     /// chair stops the pull before anything is fetched.
     init(relayFiles: [String], stored: ChairStore.GroupTrust?, identity: ChairIdentity) throws(ChairError) {

@@ -46,6 +46,11 @@ struct PullSession {
         var rewrittenAfter: Int64?
         /// In a rewritten history, the new envelopes numbered at or below `rewrittenAfter`.
         var numberedAgain: [Int64] = []
+        /// This reader's canaries found, and other readers' set aside.
+        var canariesArrived = 0
+        var othersCanaries = 0
+        /// This reader's canaries that a complete pull begun after they were sent did not find.
+        var canariesMissing: [ChairStore.Canary] = []
     }
 
     /// A pull of a relay whose history is no longer this store's: everything it holds is fetched
@@ -65,6 +70,15 @@ struct PullSession {
 
     func run() async throws(ChairError) -> Outcome {
         var outcome = Outcome()
+        let started = Date()
+        // Identifier → already arrived, for this reader's canaries.
+        var ownCanaries: [String: Bool] = [:]
+        do {
+            for (_, canary) in try store.fetchCanaries() { ownCanaries[canary.identifier] = canary.arrivedAs != nil }
+        } catch {
+            throw ChairError("cannot read your message store", hint: "check the file named by --store")
+        }
+        var reachedEnd = false
         var cursor: ChairStore.Cursor?
         do {
             cursor = try store.fetchCursor()
@@ -143,7 +157,10 @@ struct PullSession {
             }
             outcome.relayFull = page.storeFull
             outcome.lostReports += lost.absorb(page.lost, firstOnPage: page.envelopes.first?.sequence)
-            guard !page.envelopes.isEmpty else { break }
+            guard !page.envelopes.isEmpty else {
+                reachedEnd = true
+                break
+            }
             // Ask for the next page while this one is opened and stored: the relay and the
             // chair then work at the same time instead of taking turns.
             if page.hasMore, let last = page.envelopes.last {
@@ -159,6 +176,7 @@ struct PullSession {
                 if rewrite == nil { outcome.firstSequence = first.sequence }
             }
             var lastOnPage: (sequence: Int64, chain: [UInt8])?
+            var canariesOnPage: [String: Int64] = [:]
             var batch: [ChairStore.Incoming] = []
             let checked = Self.check(
                 page.envelopes, chainBeforePage: chainBeforePage, identity: identity,
@@ -180,7 +198,7 @@ struct PullSession {
                     printWarning(
                         "accepted a break in the relay's history: \(problem)", hint: "note this in your records")
                 }
-                if let rewrite, rewrite.held.contains(checked.chain) {
+                if let rewrite, rewrite.held.contains(checked.receiptChain) {
                     // Held here already, and checked when it was stored: linked, not stored twice.
                     expectedSequence = item.sequence + 1
                     lastOnPage = (item.sequence, checked.chain)
@@ -201,6 +219,21 @@ struct PullSession {
                 }
                 expectedSequence = item.sequence + 1
                 lastOnPage = (item.sequence, checked.chain)
+                if case .success(let record) = checked.opened,
+                    let canary = (try? SubmissionRecord.canary(in: record)) ?? nil
+                {
+                    // A canary is checked like any envelope, and never shown as a message.
+                    let identifier = Hex.encode(canary)
+                    switch ownCanaries[identifier] {
+                    case false?:
+                        canariesOnPage[identifier] = item.sequence
+                        ownCanaries[identifier] = true
+                        outcome.canariesArrived += 1
+                    case true?: break
+                    case nil: outcome.othersCanaries += 1
+                    }
+                    continue
+                }
                 if let rewrite, item.sequence <= rewrite.pulledThrough { outcome.numberedAgain.append(item.sequence) }
                 batch.append(incoming(item: item, checked: checked, outcome: &outcome))
             }
@@ -212,7 +245,8 @@ struct PullSession {
                 relay: relayAddress, sequence: last.sequence, chain: last.chain,
                 relayIdentity: client.relayIdentity, reportedLost: Array(lost.reported))
             do {
-                outcome.stored += try store.storeBatch(batch, cursor: newCursor, replacingHistory: rewrite != nil)
+                outcome.stored += try store.storeBatch(
+                    batch, cursor: newCursor, replacingHistory: rewrite != nil, arrivedCanaries: canariesOnPage)
             } catch {
                 throw ChairError(
                     "could not save the pulled messages: \(error)",
@@ -225,6 +259,7 @@ struct PullSession {
             if let acknowledging { await settle(acknowledging) }
             let client = client
             acknowledging = Task { try await client.acknowledge(through: last.sequence, chain: last.chain) }
+            if outcome.chainBreak == nil, outcome.recipientProblem == nil, !page.hasMore { reachedEnd = true }
             if outcome.chainBreak != nil || outcome.recipientProblem != nil || !page.hasMore {
                 prefetched?.cancel()
                 break
@@ -233,6 +268,13 @@ struct PullSession {
         if let acknowledging { await settle(acknowledging) }
         outcome.rewrittenAfter = rewrite?.pulledThrough
         try saveTrust(group)
+        if reachedEnd {
+            do {
+                outcome.canariesMissing = try store.markMissing(relay: relayAddress, pullStarted: started)
+            } catch {
+                throw ChairError("cannot update your canaries: \(error)", hint: "free some disk space and pull again")
+            }
+        }
         try rememberWithoutNewEnvelopes(cursor: cursor, lost: lost, outcome: outcome)
         return outcome
     }
@@ -294,9 +336,15 @@ struct PullSession {
     /// One envelope of a page: decoded, its chain link computed, and opened.
     struct CheckedEnvelope: Sendable {
         let envelope: [UInt8]
+        /// The relay's chain value for the row: what acknowledgements name.
         let chain: [UInt8]
         /// Whether `chain` follows from the chain value the relay sent just before it.
         let linksToPrevious: Bool
+        /// The chain value this envelope itself was stored with, which its receipt code came
+        /// from: `chain` when the row links; else the row on the page whose chain value the
+        /// envelope produces (rows swapped); else the value it would have had here, which no
+        /// receipt was shown for. Never another envelope's.
+        let receiptChain: [UInt8]
         let opened: Result<SecretBytes, EnvelopeError>
     }
 
@@ -309,6 +357,21 @@ struct PullSession {
         restartAfter: [Int64: [UInt8]] = [:]
     ) -> [CheckedEnvelope?] {
         let chains = items.map { item in Hex.decode(item.chain).flatMap { $0.count == HashChain.length ? $0 : nil } }
+        // The chain value each row links from: a range's restart value after lost numbers.
+        let previousChains = items.indices.map { index in
+            restartAfter[items[index].sequence &- 1] ?? (index == 0 ? chainBeforePage : chains[index - 1] ?? [])
+        }
+        /// The row's chain value if `envelope` is the one stored there, else nil.
+        @Sendable func chainIfStored(_ envelope: [UInt8], at index: Int) -> [UInt8]? {
+            let item = items[index]
+            guard let chain = chains[index], previousChains[index].count == HashChain.length,
+                item.receivedHour.utf8.count == receivedHourLength
+            else { return nil }
+            let linked = HashChain.link(
+                previous: previousChains[index], sequence: item.sequence, receivedHour: item.receivedHour,
+                envelope: envelope)
+            return linked == chain ? chain : nil
+        }
         var checked = [CheckedEnvelope?](repeating: nil, count: items.count)
         checked.withUnsafeMutableBufferPointer { buffer in
             let checked = DisjointSlots(buffer: buffer)
@@ -317,20 +380,22 @@ struct PullSession {
                 guard let chain = chains[index], let envelope = Base64.decode(item.envelope),
                     item.receivedHour.utf8.count == receivedHourLength
                 else { return }
-                // After lost numbers the chain restarts from a value named by the range.
-                let previous =
-                    restartAfter[item.sequence &- 1] ?? (index == 0 ? chainBeforePage : chains[index - 1] ?? [])
-                let linksToPrevious =
-                    previous.count == HashChain.length
-                    && HashChain.link(
-                        previous: previous, sequence: item.sequence, receivedHour: item.receivedHour, envelope: envelope
-                    )
-                        == chain
+                let previous = previousChains[index]
+                let linksToPrevious = chainIfStored(envelope, at: index) != nil
+                let receiptChain =
+                    linksToPrevious
+                    ? chain
+                    : items.indices.lazy.compactMap { chainIfStored(envelope, at: $0) }.first
+                        ?? (previous.count == HashChain.length
+                            ? HashChain.link(
+                                previous: previous, sequence: item.sequence, receivedHour: item.receivedHour,
+                                envelope: envelope) : chain)
                 let opened = Result { () throws(EnvelopeError) in
                     try Envelope.openRecord(envelope, with: identity.encryption)
                 }
                 checked.buffer[index] = CheckedEnvelope(
-                    envelope: envelope, chain: chain, linksToPrevious: linksToPrevious, opened: opened)
+                    envelope: envelope, chain: chain, linksToPrevious: linksToPrevious, receiptChain: receiptChain,
+                    opened: opened)
             }
         }
         return checked
@@ -367,13 +432,13 @@ struct PullSession {
         case .success(let record):
             if (try? SubmissionRecord.decode(record))?.kind == .contactRequest { outcome.contactRequests += 1 }
             return .init(
-                relaySequence: item.sequence, receivedHour: item.receivedHour, chain: checked.chain,
+                relaySequence: item.sequence, receivedHour: item.receivedHour, chain: checked.receiptChain,
                 content: .record(record))
         case .failure(let error):
             outcome.unreadable += 1
             if error.meansAlteredAfterSealing { outcome.damaged.append(item.sequence) }
             return .init(
-                relaySequence: item.sequence, receivedHour: item.receivedHour, chain: checked.chain,
+                relaySequence: item.sequence, receivedHour: item.receivedHour, chain: checked.receiptChain,
                 content: .unreadable(envelope: checked.envelope, problem: error.description))
         }
     }

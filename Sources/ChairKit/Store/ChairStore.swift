@@ -62,8 +62,8 @@ final class ChairStore {
         }
     }
 
-    private let database: DatabaseQueue
-    private let cipher: StoreCipher
+    let database: DatabaseQueue
+    let cipher: StoreCipher
 
     /// Opens (or creates, mode 0600) the store at `path`, with the identity's store key.
     init(path: String, storeKey: SecretBytes) throws {
@@ -113,6 +113,7 @@ final class ChairStore {
                     ) STRICT;
                     """)
         }
+        Self.registerCanaryMigration(&migrator)
         return migrator
     }
 
@@ -129,7 +130,7 @@ final class ChairStore {
 
     /// Copies the WAL into the file and empties it after every change, so that the WAL's size
     /// and its old copies of rewritten rows do not show how often the chair acted on anything.
-    private func emptyWAL() throws {
+    func emptyWAL() throws {
         try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
@@ -198,8 +199,12 @@ final class ChairStore {
     /// An envelope at or before the cursor (a pull run again) is skipped, so nothing is duplicated,
     /// unless `replacingHistory`: the relay's history was rewritten, numbers were issued again, and
     /// the caller has already left out what is held here.
-    func storeBatch(_ batch: [Incoming], cursor: Cursor, replacingHistory: Bool = false) throws -> Int {
+    func storeBatch(
+        _ batch: [Incoming], cursor: Cursor, replacingHistory: Bool = false, arrivedCanaries: [String: Int64] = [:]
+    ) throws -> Int {
         let added = try database.write { db in
+            // In the same transaction as the cursor: a canary passed is a canary recorded.
+            try markArrived(db, arrivedCanaries)
             let previous = replacingHistory ? nil : try fetchCursor(db)
             var added = 0
             var number =

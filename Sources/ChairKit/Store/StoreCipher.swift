@@ -11,12 +11,14 @@ struct StoreCipher {
         case message(number: Int64)
         case cursor
         case groupTrust
+        case canary(number: Int64)
 
         var additionalData: [UInt8] {
             switch self {
             case .message(let number): Array("blind-relay/v2/chair-store/message/\(number)".utf8)
             case .cursor: Array("blind-relay/v2/chair-store/cursor".utf8)
             case .groupTrust: Array("blind-relay/v2/chair-store/group-trust".utf8)
+            case .canary(let number): Array("blind-relay/v2/chair-store/canary/\(number)".utf8)
             }
         }
     }

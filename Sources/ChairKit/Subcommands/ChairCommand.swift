@@ -21,7 +21,7 @@ public struct ChairCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ExportCommand.self, PullCommand.self, ListCommand.self, ReadCommand.self,
             ContactsCommand.self, StatusCommand.self, NoteCommand.self, StatsCommand.self, OpenCommand.self,
-            FindCommand.self, RecipientsCommand.self,
+            FindCommand.self, RecipientsCommand.self, CanaryCommand.self,
         ])
 
     public init() {}

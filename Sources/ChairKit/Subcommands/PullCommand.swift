@@ -70,6 +70,23 @@ struct PullCommand: AsyncChairSubcommand {
             )
         }
         printStatus(summary)
+        if outcome.canariesArrived > 0 {
+            printStatus(
+                "chair: \(outcome.canariesArrived) of your canaries arrived, and \(outcome.canariesArrived == 1 ? "is" : "are") kept out of your messages"
+            )
+        }
+        if outcome.othersCanaries > 0 {
+            let count = outcome.othersCanaries
+            printStatus(
+                "chair: \(count) \(count == 1 ? "canary" : "canaries") of another reader \(count == 1 ? "was" : "were") set aside"
+            )
+        }
+        for canary in outcome.canariesMissing {
+            printWarning(
+                "your canary with receipt \(canary.receipt) was not found: the relay gave it a receipt and then lost it "
+                    + "without a trace in its history, so real messages may have gone the same way",
+                hint: "'chair canary status' lists them all; tell the group and the relay's host")
+        }
         if !outcome.damaged.isEmpty {
             let which = outcome.damaged.map(String.init).joined(separator: ", ")
             printWarning(

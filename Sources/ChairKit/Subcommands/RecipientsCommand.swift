@@ -43,6 +43,19 @@ struct RecipientSetOptions: ParsableArguments {
         }
     }
 
+    /// Unlocks the identity, which must be the chair who signed `current`: only they may change it.
+    func unlockChair(of current: RecipientSet, _ identityOptions: IdentityOptions) throws(ChairError)
+        -> ChairIdentity
+    {
+        let identity = try identityOptions.unlock()
+        guard identity.signing.publicKey == current.chair.key.signingKey else {
+            throw ChairError(
+                "\(set) is signed by \(current.chair.key.name), not by this identity",
+                hint: "only the chair who made it can change it; nothing was changed")
+        }
+        return identity
+    }
+
     /// Replaces the file whole (write beside it, then rename), so no reader sees half of it.
     func write(_ recipientSet: RecipientSet) throws(ChairError) {
         let temporary = set + ".new"
@@ -132,12 +145,7 @@ struct AddRecipient: ChairSubcommand {
                 "\(file) cannot be used: \(error)",
                 hint: "ask its holder to run 'chair export' again; nothing was changed")
         }
-        let identity = try identityOptions.unlock()
-        guard identity.signing.publicKey == current.chair.key.signingKey else {
-            throw ChairError(
-                "\(options.set) is signed by \(current.chair.key.name), not by this identity",
-                hint: "only the chair who made it can change it; nothing was changed")
-        }
+        let identity = try options.unlockChair(of: current, identityOptions)
         printStatus("chair: adding \(key.name), fingerprint \(key.fingerprint): check it with them before you go on")
         try signAndWrite(
             serial: current.serial + 1, members: current.members + [.init(role: .deputy, key: key)], identity: identity,
@@ -165,12 +173,7 @@ struct RemoveRecipient: ChairSubcommand {
             throw ChairError(
                 "the chair cannot be removed", hint: "a new chair makes a new set with 'chair recipients create'")
         }
-        let identity = try identityOptions.unlock()
-        guard identity.signing.publicKey == current.chair.key.signingKey else {
-            throw ChairError(
-                "\(options.set) is signed by \(current.chair.key.name), not by this identity",
-                hint: "only the chair who made it can change it; nothing was changed")
-        }
+        let identity = try options.unlockChair(of: current, identityOptions)
         try signAndWrite(
             serial: current.serial + 1, members: current.members.filter { $0 != member }, identity: identity,
             options: options)

@@ -1,0 +1,193 @@
+import Envelope
+import Foundation
+import RelayProtocol
+import Sodium
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Sends one delivery canary through the relay's public form as a person's browser would
+/// (docs/FORMAT.md section 11): the same page, the same sealed post with its proof of work, a
+/// person's time on the page and a person's size of message. Only the sealed record says it is
+/// a canary.
+struct CanarySender {
+    let relayAddress: String
+    let client: RelayClient
+    let store: ChairStore
+    let identity: ChairIdentity
+    /// Seconds between reading the page and posting, as a person typing.
+    let secondsOnPage: Double
+
+    /// A browser's, so the post does not stand out in a proxy's log.
+    static let userAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
+
+    /// What the form page offers a browser that seals.
+    struct FormPage {
+        let action: URL
+        let token: String
+        let language: String
+        let keys: [[UInt8]]
+        let setDigest: [UInt8]
+        let proofOfWorkBits: Int
+    }
+
+    func send() async throws(ChairError) -> ChairStore.Canary {
+        let base = try baseURL()
+        let page = try await readForm(base)
+        let set = try await trustedSet(for: page)
+        let identifier = RandomBytes.make(count: SubmissionRecord.canaryLength)
+        let envelope: [UInt8]
+        do {
+            envelope = try Envelope.seal(
+                Submission(message: Self.ordinaryText(), formLanguage: page.language), to: set, canary: identifier)
+        } catch {
+            throw ChairError("could not seal the canary: \(error)", hint: "run 'chair canary send' again")
+        }
+        if secondsOnPage > 0 { try? await Task.sleep(for: .milliseconds(Int(secondsOnPage * 1000))) }
+        let receipt = try await post(envelope, page: page)
+        let canary = ChairStore.Canary(
+            identifier: Hex.encode(identifier), relay: relayAddress, sent: Date(), receipt: receipt)
+        do {
+            try store.addCanary(canary)
+        } catch {
+            throw ChairError(
+                "the relay took the canary (receipt \(receipt)), but it could not be recorded here: \(error)",
+                hint: "free some disk space; the next pull will set it aside as another reader's canary")
+        }
+        return canary
+    }
+
+    private func baseURL() throws(ChairError) -> URL {
+        guard let url = URL(string: relayAddress.hasSuffix("/") ? relayAddress : relayAddress + "/") else {
+            throw ChairError(
+                "'\(relayAddress)' is not a web address",
+                hint: "give the relay's address, e.g. --relay https://contact.example.police.uk")
+        }
+        return url
+    }
+
+    private func fetch(_ request: URLRequest) async throws(ChairError) -> (Int, Data, HTTPURLResponse?) {
+        var request = request
+        request.setValue(Self.userAgent, forHTTPHeaderField: "User-Agent")
+        request.setValue("text/html,application/xhtml+xml,*/*;q=0.8", forHTTPHeaderField: "Accept")
+        request.timeoutInterval = 60
+        do {
+            let (data, response) = try await URLSession.shared.data(for: request)
+            let http = response as? HTTPURLResponse
+            return (http?.statusCode ?? 0, data, http)
+        } catch {
+            throw ChairError(
+                "cannot reach the relay at \(relayAddress): \(error.localizedDescription)",
+                hint: "check the address and your connection; no canary was sent")
+        }
+    }
+
+    /// The form page's token, action, keys, set digest and proof-of-work difficulty.
+    func readForm(_ base: URL) async throws(ChairError) -> FormPage {
+        let (status, data, _) = try await fetch(URLRequest(url: base))
+        let html = String(decoding: data, as: UTF8.self)
+        func attribute(_ pattern: Regex<(Substring, Substring)>) -> String? {
+            html.firstMatch(of: pattern).map { String($0.1) }
+        }
+        guard status == 200,
+            let form = html.firstMatch(of: /<form[^>]*id="contact-form"[^>]*>/).map({ String($0.0) }),
+            let action = form.firstMatch(of: /action="([^"]+)"/).flatMap({ URL(string: String($0.1), relativeTo: base) }
+            ),
+            let token = attribute(/name="form_token" value="([^"]+)"/),
+            let language = attribute(/name="form_language" value="([^"]+)"/)
+        else {
+            throw ChairError(
+                "the relay's form page could not be read (status \(status))",
+                hint: "check that --relay is the Blind Relay's address; no canary was sent")
+        }
+        guard let keyText = form.firstMatch(of: /data-recipients="([^"]*)"/).map({ String($0.1) }),
+            let digestText = form.firstMatch(of: /data-recipient-set="([^"]*)"/).map({ String($0.1) }),
+            let digest = Base64.decode(digestText),
+            let bits = form.firstMatch(of: /data-pow-bits="(\d{1,3})"/).flatMap({ Int($0.1) })
+        else {
+            throw ChairError(
+                "the relay's form page does not seal in the browser, so a canary would be read by the relay",
+                hint: "ask the host to install node-tweetnacl (browser sealing); no canary was sent")
+        }
+        let keys = keyText.split(separator: " ").compactMap { Base64.decode(String($0)) }
+        return FormPage(
+            action: action, token: token, language: language, keys: keys, setDigest: digest, proofOfWorkBits: bits)
+    }
+
+    /// The signed set the page seals to, if the group's chair signed it and the page's keys are
+    /// exactly its keys: a canary is sealed only to the people a person's message would be.
+    private func trustedSet(for page: FormPage) async throws(ChairError) -> RecipientSet {
+        let trust: ChairStore.GroupTrust?
+        do {
+            trust = try store.fetchGroupTrust()
+        } catch {
+            throw ChairError("cannot read your message store", hint: "check the file named by --store")
+        }
+        let group = try GroupRecipients(
+            relayFiles: try await client.recipientSets(), stored: trust, identity: identity)
+        guard let set = group.set(withDigest: page.setDigest), set.encryptionKeys == page.keys else {
+            throw ChairError(
+                "the relay's form page seals to keys that are not a recipients set the group's chair signed",
+                hint:
+                    "no canary was sent; tell the group and the relay's host: people's messages are sealed to those keys too"
+            )
+        }
+        return set
+    }
+
+    /// Posts the envelope as the page's script does; returns the receipt code shown.
+    private func post(_ envelope: [UInt8], page: FormPage) async throws(ChairError) -> String {
+        let proof = Self.proofOfWork(token: page.token, envelope: envelope, bits: page.proofOfWorkBits)
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        func encode(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
+        let body = [
+            ("envelope", Base64.encode(envelope)), ("form_token", page.token), ("pow", proof),
+            ("form_language", page.language), ("leave_empty", ""),
+        ].map { "\($0.0)=\(encode($0.1))" }.joined(separator: "&")
+        var request = URLRequest(url: page.action)
+        request.httpMethod = "POST"
+        request.httpBody = Data(body.utf8)
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        let (status, data, response) = try await fetch(request)
+        let html = String(decoding: data, as: UTF8.self)
+        guard status == 200, let code = html.firstMatch(of: /[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}/)
+        else {
+            let reason = response?.value(forHTTPHeaderField: "Blind-Relay-Refusal") ?? "status \(status)"
+            throw ChairError(
+                "the relay did not take the canary (\(reason))", hint: "no canary was recorded; try again later")
+        }
+        return String(code.0)
+    }
+
+    /// The browser's proof of work (docs/RELAY-API.md section 5): SHA-512(token ":" hex(SHA-512
+    /// (envelope)) ":" n) starting with `bits` zero bits.
+    static func proofOfWork(token: String, envelope: [UInt8], bits: Int) -> String {
+        let challenge = token + ":" + Hex.encode(SHA512.hash(envelope)) + ":"
+        var counter = 0
+        while true {
+            var zeros = 0
+            for byte in SHA512.hash(Array((challenge + String(counter)).utf8)) {
+                zeros += byte.leadingZeroBitCount
+                if byte != 0 { break }
+            }
+            if zeros >= bits { return String(counter) }
+            counter += 1
+        }
+    }
+
+    /// Ordinary words, of a length drawn so that most canaries take the smallest size class, as
+    /// most messages do, and some the next.
+    static func ordinaryText() -> String {
+        let characters =
+            RandomBytes.uniform(below: 10) == 0
+            ? 4_200 + Int(RandomBytes.uniform(below: 6_000)) : 120 + Int(RandomBytes.uniform(below: 2_400))
+        var text = ""
+        while text.utf8.count < characters {
+            if !text.isEmpty { text += RandomBytes.uniform(below: 12) == 0 ? ". " : " " }
+            text += WordList.words[Int(RandomBytes.uniform(below: UInt32(WordList.words.count)))]
+        }
+        return text + "."
+    }
+}
