@@ -11,6 +11,13 @@ public enum HashChain {
 
     /// The chain value of the envelope stored as `sequence` in hour `receivedHour`, after `previous`.
     public static func link(previous: [UInt8], sequence: Int64, receivedHour: String, envelope: [UInt8]) -> [UInt8] {
+        link(previous: previous, sequence: sequence, receivedHour: receivedHour, envelopeDigest: SHA512.hash(envelope))
+    }
+
+    /// `link` with the envelope's SHA-512 given, for trying one envelope at many places.
+    public static func link(previous: [UInt8], sequence: Int64, receivedHour: String, envelopeDigest: [UInt8])
+        -> [UInt8]
+    {
         precondition(previous.count == length, "a chain value is 32 bytes")
         let hour = Array(receivedHour.utf8)
         var hasher = SHA512()
@@ -19,7 +26,7 @@ public enum HashChain {
         hasher.update(bigEndian(sequence))
         hasher.update([UInt8(hour.count)])
         hasher.update(hour)
-        hasher.update(SHA512.hash(envelope))
+        hasher.update(envelopeDigest)
         return hasher.finalize().withUnsafeBytes { Array($0.prefix(length)) }
     }
 

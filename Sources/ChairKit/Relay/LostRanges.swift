@@ -20,9 +20,13 @@ struct LostRanges {
     /// Takes in a page's ranges; returns what to tell the chair about those not named before.
     /// `firstOnPage` places a new store: what lies below its first envelope came before it.
     mutating func absorb(_ ranges: [LostRangeBody]?, firstOnPage: Int64?) -> [String] {
-        let wellFormed = (ranges ?? []).filter { $0.first >= 1 && $0.last >= $0.first }
+        // Numbers a relay can issue only, so that no arithmetic below can overflow.
+        let wellFormed = (ranges ?? []).filter {
+            $0.first >= 1 && $0.last >= $0.first && $0.last <= APINumbers.maximumSequence
+        }
         known.formUnion(wellFormed)
-        let passedThrough = pulledThrough ?? ((firstOnPage ?? .max) - 1)
+        let start = firstOnPage.map { min(max($0, 1), APINumbers.maximumSequence) } ?? APINumbers.maximumSequence
+        let passedThrough = pulledThrough ?? (start - 1)
         var said: [String] = []
         for range in wellFormed.sorted(by: { $0.first < $1.first }) where !reported.contains(range) {
             reported.insert(range)

@@ -361,15 +361,15 @@ struct PullSession {
         let previousChains = items.indices.map { index in
             restartAfter[items[index].sequence &- 1] ?? (index == 0 ? chainBeforePage : chains[index - 1] ?? [])
         }
-        /// The row's chain value if `envelope` is the one stored there, else nil.
-        @Sendable func chainIfStored(_ envelope: [UInt8], at index: Int) -> [UInt8]? {
+        /// The row's chain value if the envelope with this digest is the one stored there.
+        @Sendable func chainIfStored(envelopeDigest: [UInt8], at index: Int) -> [UInt8]? {
             let item = items[index]
             guard let chain = chains[index], previousChains[index].count == HashChain.length,
                 item.receivedHour.utf8.count == receivedHourLength
             else { return nil }
             let linked = HashChain.link(
                 previous: previousChains[index], sequence: item.sequence, receivedHour: item.receivedHour,
-                envelope: envelope)
+                envelopeDigest: envelopeDigest)
             return linked == chain ? chain : nil
         }
         var checked = [CheckedEnvelope?](repeating: nil, count: items.count)
@@ -377,19 +377,24 @@ struct PullSession {
             let checked = DisjointSlots(buffer: buffer)
             DispatchQueue.concurrentPerform(iterations: items.count) { index in
                 let item = items[index]
+                // A number beyond what a relay can issue arrived damaged: the arithmetic on
+                // sequence numbers that follows can then never overflow.
                 guard let chain = chains[index], let envelope = Base64.decode(item.envelope),
-                    item.receivedHour.utf8.count == receivedHourLength
+                    item.receivedHour.utf8.count == receivedHourLength,
+                    (1...APINumbers.maximumSequence).contains(item.sequence)
                 else { return }
                 let previous = previousChains[index]
-                let linksToPrevious = chainIfStored(envelope, at: index) != nil
+                // Hashed once: a row that does not link is tried at every place on the page.
+                let digest = SHA512.hash(envelope)
+                let linksToPrevious = chainIfStored(envelopeDigest: digest, at: index) != nil
                 let receiptChain =
                     linksToPrevious
                     ? chain
-                    : items.indices.lazy.compactMap { chainIfStored(envelope, at: $0) }.first
+                    : items.indices.lazy.compactMap { chainIfStored(envelopeDigest: digest, at: $0) }.first
                         ?? (previous.count == HashChain.length
                             ? HashChain.link(
                                 previous: previous, sequence: item.sequence, receivedHour: item.receivedHour,
-                                envelope: envelope) : chain)
+                                envelopeDigest: digest) : chain)
                 let opened = Result { () throws(EnvelopeError) in
                     try Envelope.openRecord(envelope, with: identity.encryption)
                 }

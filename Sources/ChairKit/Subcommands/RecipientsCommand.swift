@@ -59,14 +59,16 @@ struct RecipientSetOptions: ParsableArguments {
     /// Replaces the file whole (write beside it, then rename), so no reader sees half of it.
     func write(_ recipientSet: RecipientSet) throws(ChairError) {
         let temporary = set + ".new"
-        unlink(temporary)
         guard
             FileManager.default.createFile(
                 atPath: temporary, contents: Data(recipientSet.render().utf8), attributes: [.posixPermissions: 0o644]),
             rename(temporary, set) == 0
         else {
-            unlink(temporary)
-            throw ChairError("cannot write \(set)", hint: "check that its folder exists and that you may write to it")
+            // Best effort: a half-written copy beside the set is harmless, and this is already failing.
+            _ = unlink(temporary)
+            throw ChairError(
+                "cannot write \(set)",
+                hint: "check that its folder exists and that you may write to it; nothing was changed")
         }
     }
 }

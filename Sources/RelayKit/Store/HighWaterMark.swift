@@ -1,4 +1,5 @@
 import Foundation
+import RelayProtocol
 import Sodium
 import Synchronization
 
@@ -39,7 +40,8 @@ final class HighWaterMark: Sendable {
         guard lines.count == 4, lines[0] == firstLine, lines[3].isEmpty, lines[1].hasPrefix("relay: "),
             lines[2].hasPrefix("sequence: "),
             let relay = Hex.decode(String(lines[1].dropFirst("relay: ".count))),
-            let sequence = Int64(lines[2].dropFirst("sequence: ".count)), sequence >= 0
+            let sequence = APINumbers.parseDecimal(
+                lines[2].dropFirst("sequence: ".count), maximum: APINumbers.maximumSequence)
         else { return nil }
         return Reading(relay: relay, sequence: sequence)
     }
@@ -53,14 +55,32 @@ final class HighWaterMark: Sendable {
         }
     }
 
-    /// Writes the mark whole, whatever it said before.
+    /// Why the mark could not be written: the failing call and its errno.
+    struct WriteFailure: Error, CustomStringConvertible {
+        let call: String
+        let code: Int32
+        var description: String { "\(call) failed: \(String(cString: strerror(code)))" }
+    }
+
+    /// Writes the mark whole, whatever it said before: plain POSIX calls, every one checked, as
+    /// this runs after every commit.
     static func write(_ reading: Reading, to path: String) throws {
-        let text = "\(firstLine)\nrelay: \(Hex.encode(reading.relay))\nsequence: \(reading.sequence)\n"
+        let text = Array("\(firstLine)\nrelay: \(Hex.encode(reading.relay))\nsequence: \(reading.sequence)\n".utf8)
         let temporary = path + ".new"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)),
-            rename(temporary, path) == 0
-        else {
-            throw CocoaError(.fileWriteUnknown)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw WriteFailure(call: "open", code: errno) }
+        var written = 0
+        while written < text.count {
+            let result = text[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if result < 0, errno == EINTR { continue }
+            guard result > 0 else {
+                let code = errno
+                close(descriptor)
+                throw WriteFailure(call: "write", code: code)
+            }
+            written += result
         }
+        guard close(descriptor) == 0 else { throw WriteFailure(call: "close", code: errno) }
+        guard rename(temporary, path) == 0 else { throw WriteFailure(call: "rename", code: errno) }
     }
 }
