@@ -94,6 +94,9 @@ def test_messages_after_the_backup_that_no_one_pulled_are_named_by_number_to_eac
     assert "the relay's store was put back from an earlier copy: envelopes 3 to 6 were lost there before " \
            "this store pulled them: 4 messages that people were given receipts for" in said, said
     assert "pulled 1 new message" in said, said
+    # Nothing the deputy has not fetched since the restore is gone: the copy's rows 1 and 2 (the
+    # deputy had not pulled them when it was taken) and the new 7 wait for the deputy.
+    assert sequences(relay) == [1, 2, 7]
     said = pull(relay, deputy)
     assert "envelopes 3 to 6 are not on it, but this store had already passed them" in said, said
     assert "pulled 1 new message" in said, said
