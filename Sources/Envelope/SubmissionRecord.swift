@@ -5,41 +5,6 @@ public enum SubmissionRecord {
     /// The record version this library writes and reads.
     public static let version: UInt8 = 0x01
 
-    /// Field tags of record version 1.
-    enum Tag: UInt8, CaseIterable {
-        case message = 0x01
-        case category = 0x02
-        case location = 0x03
-        case time = 0x04
-        case formLanguage = 0x05
-        case contactName = 0x20
-        case contactMethod = 0x21
-        case contactDetails = 0x22
-        case contactTimes = 0x23
-        case contactVoicemail = 0x24
-        case contactLanguage = 0x25
-        case contactAvoid = 0x26
-
-        var name: String {
-            switch self {
-            case .message: "message"
-            case .category: "category"
-            case .location: "where"
-            case .time: "when"
-            case .formLanguage: "form-language"
-            case .contactName: "contact-name"
-            case .contactMethod: "contact-method"
-            case .contactDetails: "contact-details"
-            case .contactTimes: "contact-times"
-            case .contactVoicemail: "contact-voicemail"
-            case .contactLanguage: "contact-language"
-            case .contactAvoid: "contact-avoid"
-            }
-        }
-
-        var isContactField: Bool { (0x20...0x2F).contains(rawValue) }
-    }
-
     /// Tags from here up are optional extensions that a reader skips.
     static let firstExtensionTag: UInt8 = 0x80
     /// The registered extension naming the recipients set the envelope was sealed to (section 10).
@@ -54,29 +19,17 @@ public enum SubmissionRecord {
     public static func encode(_ submission: Submission, recipientSet: [UInt8]? = nil, canary: [UInt8]? = nil)
         throws(SealingError) -> SecretBytes
     {
-        var fields: [(Tag, String)] = [(.message, submission.message)]
-        if let category = submission.category { fields.append((.category, category.rawValue)) }
-        if let location = submission.location { fields.append((.location, location)) }
-        if let time = submission.time { fields.append((.time, time)) }
-        if let language = submission.formLanguage {
-            guard isValidLanguageTag(Array(language.utf8)) else { throw .invalidFormLanguage }
-            fields.append((.formLanguage, language))
-        }
-        if let contact = submission.contact {
-            if let name = contact.name { fields.append((.contactName, name)) }
-            fields.append((.contactMethod, contact.method.rawValue))
-            fields.append((.contactDetails, contact.details))
-            if let times = contact.safeTimes { fields.append((.contactTimes, times)) }
-            if let voicemail = contact.mayLeaveMessage {
-                fields.append((.contactVoicemail, voicemail ? "yes" : "no"))
-            }
-            if let language = contact.language { fields.append((.contactLanguage, language)) }
-            if let avoid = contact.avoid { fields.append((.contactAvoid, avoid)) }
+        var fields: [(SubmissionField, String)] = []
+        for field in SubmissionField.all {
+            guard let value = field.value(in: submission) else { continue }
+            // Only a form language can be wrong here: every other kind is typed in `Submission`.
+            guard field.accepts(value) else { throw .invalidFormLanguage }
+            fields.append((field, value))
         }
         var length = 1
-        for (tag, value) in fields {
+        for (field, value) in fields {
             let valueLength = value.utf8.count
-            guard valueLength > 0 else { throw .emptyField(tag.name) }
+            guard valueLength > 0 else { throw .emptyField(field.recordName) }
             guard valueLength <= Int(UInt16.max) else { throw .tooLong(recordLength: valueLength) }
             length += 3 + valueLength
         }
@@ -92,10 +45,10 @@ public enum SubmissionRecord {
         return SecretBytes(count: length) { (output: UnsafeMutableRawBufferPointer) in
             output[0] = version
             var offset = 1
-            for (tag, value) in fields {
+            for (field, value) in fields {
                 var text = value
                 text.withUTF8 { utf8 in
-                    output[offset] = tag.rawValue
+                    output[offset] = field.tag
                     output[offset + 1] = UInt8(utf8.count >> 8)
                     output[offset + 2] = UInt8(utf8.count & 0xFF)
                     offset += 3
@@ -140,7 +93,8 @@ public enum SubmissionRecord {
 
     /// A record's known text fields, and the registered extensions it carries.
     private struct Fields {
-        var texts: [Tag: String] = [:]
+        /// Text values by tag.
+        var texts: [UInt8: String] = [:]
         var recipientSet: [UInt8]?
         var canary: [UInt8]?
     }
@@ -180,53 +134,45 @@ public enum SubmissionRecord {
                 continue
             }
             if rawTag >= firstExtensionTag { continue }
-            guard let tag = Tag(rawValue: rawTag) else {
+            guard let field = SubmissionField.byTag[rawTag] else {
                 return .failure(.recordFailure("unknown field 0x\(String(rawTag, radix: 16))"))
             }
             guard let text = String(validating: value, as: UTF8.self) else {
-                return .failure(.recordFailure("the \(tag.name) field is not valid UTF-8"))
+                return .failure(.recordFailure("the \(field.recordName) field is not valid UTF-8"))
             }
-            fields.texts[tag] = text
+            fields.texts[rawTag] = text
         }
         return .success(fields)
     }
 
-    private static func makeSubmission(from values: [Tag: String]) throws(EnvelopeError) -> Submission {
-        guard let message = values[.message] else { throw .recordFailure("the message field is missing") }
+    private static func makeSubmission(from values: [UInt8: String]) throws(EnvelopeError) -> Submission {
+        guard let message = values[SubmissionField.message.tag] else {
+            throw .recordFailure("the message field is missing")
+        }
         var submission = Submission(message: message)
-        if let raw = values[.category] {
-            guard let category = Submission.Category(rawValue: raw) else {
-                throw .recordFailure("the category is not one of the listed tokens")
+        if values.keys.contains(where: { SubmissionField.byTag[$0]?.isContactField == true }) {
+            let rawMethod = values[SubmissionField.contactMethod.tag]
+            guard let method = rawMethod.flatMap(ContactRequest.Method.init(rawValue:)),
+                let details = values[SubmissionField.contactDetails.tag]
+            else {
+                throw .recordFailure(
+                    rawMethod == nil || values[SubmissionField.contactDetails.tag] == nil
+                        ? "a contact request lacks its contact method or details"
+                        : "the contact-method is not one of the listed tokens")
             }
-            submission.category = category
+            submission.contact = ContactRequest(method: method, details: details)
         }
-        submission.location = values[.location]
-        submission.time = values[.time]
-        if let language = values[.formLanguage] {
-            guard isValidLanguageTag(Array(language.utf8)) else {
-                throw .recordFailure("the form-language is not a language tag")
+        for field in SubmissionField.all {
+            guard let value = values[field.tag] else { continue }
+            guard field.accepts(value) else {
+                switch field.kind {
+                case .token: throw .recordFailure("the \(field.recordName) is not one of the listed tokens")
+                case .yesNo: throw .recordFailure("\(field.recordName) is neither yes nor no")
+                case .languageTag, .text: throw .recordFailure("the \(field.recordName) is not a language tag")
+                }
             }
-            submission.formLanguage = language
+            field.write(value, into: &submission)
         }
-        guard values.keys.contains(where: \.isContactField) else { return submission }
-        guard let rawMethod = values[.contactMethod], let details = values[.contactDetails] else {
-            throw .recordFailure("a contact request lacks its contact method or details")
-        }
-        guard let method = ContactRequest.Method(rawValue: rawMethod) else {
-            throw .recordFailure("the contact method is not one of the listed tokens")
-        }
-        var contact = ContactRequest(method: method, details: details)
-        contact.name = values[.contactName]
-        contact.safeTimes = values[.contactTimes]
-        switch values[.contactVoicemail] {
-        case nil: break
-        case "yes": contact.mayLeaveMessage = true
-        case "no": contact.mayLeaveMessage = false
-        default: throw .recordFailure("contact-voicemail is neither yes nor no")
-        }
-        contact.language = values[.contactLanguage]
-        contact.avoid = values[.contactAvoid]
-        submission.contact = contact
         return submission
     }
 

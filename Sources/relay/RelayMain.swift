@@ -63,7 +63,8 @@ struct RelayCommand: AsyncParsableCommand {
               BLIND_RELAY_KEYS_DIR=keys BLIND_RELAY_DATA_DIR=/var/lib/blind-relay relay
               relay backup --config relay.conf blind-relay-2026-11-30.sqlite
             """,
-        subcommands: [ServeCommand.self, BackupCommand.self], defaultSubcommand: ServeCommand.self)
+        subcommands: [ServeCommand.self, BackupCommand.self, ExampleConfigurationCommand.self],
+        defaultSubcommand: ServeCommand.self)
 
     /// Warnings found before logging started, written once it has.
     nonisolated(unsafe) static var startupNotes: [String] = []
@@ -109,6 +110,18 @@ struct BackupCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("relay: \(error.description)\n".utf8))
             throw ExitCode.failure
         }
+    }
+}
+
+/// `relay example-config`: every setting with its default and what it is for, as a file.
+struct ExampleConfigurationCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "example-config",
+        abstract: "Print a configuration file with every setting, its default and what it is for.",
+        discussion: "deploy/relay.conf.example is this output; a test keeps the two the same.")
+
+    func run() {
+        print(RelayConfiguration.exampleFile, terminator: "")
     }
 }
 

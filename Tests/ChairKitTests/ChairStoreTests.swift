@@ -168,4 +168,27 @@ struct ChairStoreTests {
         #expect(bytes.range(of: Data(Self.relay.utf8)) == nil)
         #expect(bytes.range(of: Data("2026-11-29T21".utf8)) == nil)
     }
+
+    @Test(
+        "the store, its WAL and its shared memory are private whatever the umask; a loose existing file is made private"
+    )
+    func filesArePrivate() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("messages.sqlite")
+        let mode = { (file: String) -> Int in
+            ((try? FileManager.default.attributesOfItem(atPath: file))?[.posixPermissions] as? Int) ?? -1
+        }
+        // With no umask at all, SQLite alone would make all three readable by everyone.
+        let previous = umask(0)
+        defer { umask(previous) }
+        let store = try ChairStore(path: path, storeKey: SecretBytes.random(count: 32))
+        _ = try store.fetchCursor()
+        for file in [path, path + "-wal", path + "-shm"] {
+            #expect(mode(file) == 0o600, "\(file)")
+        }
+        let loose = folder.path("loose.sqlite")
+        #expect(FileManager.default.createFile(atPath: loose, contents: nil, attributes: [.posixPermissions: 0o644]))
+        _ = try ChairStore(path: loose, storeKey: SecretBytes.random(count: 32))
+        #expect(mode(loose) == 0o600)
+    }
 }

@@ -10,27 +10,33 @@ enum SubmissionText {
             lines.append("\(label.padding(to: 18))\(indentContinuation(safeForTerminal(value), by: 18))")
         }
         add("Kind:", submission.kind.rawValue)
-        add("Category:", submission.category.map(categoryName))
-        add("Where:", submission.location)
-        add("When:", submission.time)
-        add("Form language:", submission.formLanguage)
+        for field in SubmissionField.all where !field.isContactField && field.tag != SubmissionField.message.tag {
+            add(field.chairLabel, displayValue(of: field, in: submission))
+        }
         lines.append("")
         lines.append("Message")
         lines.append("-------")
         lines.append(safeForTerminal(submission.message))
-        if let contact = submission.contact {
+        if submission.contact != nil {
             lines.append("")
             lines.append("Please contact me directly")
             lines.append("--------------------------")
-            add("Name:", contact.name)
-            add("How:", methodName(contact.method))
-            add("Details:", contact.details)
-            add("Safe times:", contact.safeTimes)
-            add("Leave a message:", contact.mayLeaveMessage.map { $0 ? "yes" : "no, do not leave a message" })
-            add("Language:", contact.language)
-            add("Avoid:", contact.avoid)
+            for field in SubmissionField.all where field.isContactField {
+                add(field.chairLabel, displayValue(of: field, in: submission))
+            }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A field's value as the chair reads it: tokens in words, the rest as typed.
+    static func displayValue(of field: SubmissionField, in submission: Submission) -> String? {
+        guard let value = field.value(in: submission) else { return nil }
+        switch field.tag {
+        case SubmissionField.category.tag: return Submission.Category(rawValue: value).map(categoryName) ?? value
+        case SubmissionField.contactMethod.tag: return ContactRequest.Method(rawValue: value).map(methodName) ?? value
+        case SubmissionField.contactVoicemail.tag: return value == "yes" ? "yes" : "no, do not leave a message"
+        default: return value
+        }
     }
 
     static func categoryName(_ category: Submission.Category) -> String {

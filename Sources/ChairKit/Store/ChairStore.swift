@@ -72,18 +72,43 @@ final class ChairStore {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
-        let existed = FileManager.default.fileExists(atPath: path)
+        try Self.createPrivately(path)
         database = try DatabaseQueue(path: path, configuration: configuration)
         try database.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        if !existed { chmod(path, 0o600) }
         cipher = StoreCipher(key: storeKey)
         try makeMigrator().migrate(database)
         // What the migration to sealed rows dropped is overwritten in the file (secure_delete);
         // this clears it out of the WAL too.
         try emptyWAL()
+    }
+
+    /// Why the store's file could not be made private.
+    struct NotPrivate: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Creates the store's file, empty and mode 0600, before SQLite opens it: SQLite gives its WAL
+    /// and shared-memory files the database file's mode, so all three are private whatever the
+    /// process umask. An existing file must be private already.
+    static func createPrivately(_ path: String) throws {
+        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor >= 0 {
+            // open() applies the umask; the mode is set again to be sure of it.
+            let modeSet = fchmod(descriptor, 0o600) == 0
+            guard close(descriptor) == 0, modeSet else {
+                throw NotPrivate(description: "cannot make \(path) readable by you alone")
+            }
+            return
+        }
+        guard errno == EEXIST else { throw NotPrivate(description: "cannot create \(path)") }
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw NotPrivate(description: "cannot read the mode of \(path)") }
+        if status.st_mode & 0o077 != 0, chmod(path, 0o600) != 0 {
+            throw NotPrivate(description: "\(path) is readable by others and its mode cannot be changed")
+        }
     }
 
     private func makeMigrator() -> DatabaseMigrator {

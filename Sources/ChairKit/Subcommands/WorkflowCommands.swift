@@ -1,4 +1,5 @@
 import ArgumentParser
+import Envelope
 import Foundation
 
 /// `chair status N STATUS`: moves a message along new → in progress → contacted / no contact
@@ -128,7 +129,7 @@ struct ContactsCommand: ChairSubcommand {
 enum ContactList {
     static func render(_ messages: [ChairStore.Message], rule: OverdueRule, now: Date) -> String {
         messages.compactMap { message -> String? in
-            guard let submission = message.submission, let contact = submission.contact else { return nil }
+            guard let submission = message.submission, submission.contact != nil else { return nil }
             var lines: [String] = []
             let overdue = rule.isOverdue(receivedHour: message.receivedHour, now: now) ? "  OVERDUE" : ""
             lines.append(
@@ -140,13 +141,9 @@ enum ContactList {
                     "  \(label.padding(to: 17))\(SubmissionText.safeForTerminal(value).replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: 20)))"
                 )
             }
-            add("Name:", contact.name)
-            add("How:", SubmissionText.methodName(contact.method))
-            add("Details:", contact.details)
-            add("Safe times:", contact.safeTimes)
-            add("Leave a message:", contact.mayLeaveMessage.map { $0 ? "yes" : "no, do not leave a message" })
-            add("Language:", contact.language)
-            add("Avoid:", contact.avoid)
+            for field in SubmissionField.all where field.isContactField {
+                add(field.chairLabel, SubmissionText.displayValue(of: field, in: submission))
+            }
             return lines.joined(separator: "\n")
         }.joined(separator: "\n\n") + "\n"
     }

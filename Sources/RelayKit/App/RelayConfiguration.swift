@@ -66,26 +66,8 @@ public struct RelayConfiguration: Sendable {
         public let description: String
     }
 
-    static var keys: [String: WritableKeyPath<RelayConfiguration, String>] {
-        [
-            "host": \.host, "data_dir": \.dataDirectory, "keys_dir": \.keysDirectory, "tweetnacl_file": \.tweetNaClFile,
-            "client_address_header": \.clientAddressHeader,
-        ]
-    }
-    static var integerKeys: [String: WritableKeyPath<RelayConfiguration, Int>] {
-        [
-            "port": \.port, "max_body_bytes": \.maximumBodyBytes, "max_stored_envelopes": \.maximumStoredEnvelopes,
-            "max_stored_bytes": \.maximumStoredBytes, "clock_window_seconds": \.clockWindowSeconds,
-            "min_seconds_on_page": \.minimumSecondsOnPage, "proof_of_work_bits": \.proofOfWorkBits,
-            "max_header_count": \.maximumHeaderCount, "max_header_bytes": \.maximumHeaderBytes,
-            "max_connections": \.maximumConnections, "idle_timeout_seconds": \.idleTimeoutSeconds,
-            "head_timeout_seconds": \.headTimeoutSeconds, "body_timeout_seconds": \.bodyTimeoutSeconds,
-            "client_burst": \.clientBurst, "client_submissions_per_hour": \.clientSubmissionsPerHour,
-            "intake_burst": \.intakeBurst, "intake_submissions_per_minute": \.intakeSubmissionsPerMinute,
-        ]
-    }
-
-    /// Reads `file` (if given), then the environment, over the defaults.
+    /// Reads `file` (if given), then the environment, over the defaults; every key and value is
+    /// checked against the table of settings (`RelaySetting`).
     public static func load(file: String?, environment: [String: String]) throws(Problem) -> RelayConfiguration {
         var configuration = RelayConfiguration()
         if let file {
@@ -105,49 +87,23 @@ public struct RelayConfiguration: Sendable {
                 try configuration.set(key, value, source: "\(file) line \(number + 1)")
             }
         }
-        for (name, value) in environment where name.hasPrefix("BLIND_RELAY_") {
+        // Other BLIND_RELAY_ variables (the chair's passphrase, the memory hygiene switch) are
+        // not settings of this file, and are left alone.
+        for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("BLIND_RELAY_") {
             let key = name.dropFirst("BLIND_RELAY_".count).lowercased()
-            guard keys[key] != nil || integerKeys[key] != nil || Self.isTextKey(key) else { continue }
+            guard RelaySetting.find(key) != nil else { continue }
             try configuration.set(key, value, source: "environment variable \(name)")
         }
         return configuration
     }
 
-    static func isTextKey(_ key: String) -> Bool {
-        ["log_level", "catalogues_dir", "group_name", "reader_description"].contains(key)
-            || key.hasPrefix("group_name_") || key.hasPrefix("reader_description_")
-    }
-
     private mutating func set(_ key: String, _ value: String, source: String) throws(Problem) {
-        if key == "group_name" || key == "reader_description" {
-            try set(key + "_en", value, source: source)
-        } else if key.hasPrefix("group_name_") {
-            groupNames[String(key.dropFirst("group_name_".count))] = value
-        } else if key.hasPrefix("reader_description_") {
-            readerDescriptions[String(key.dropFirst("reader_description_".count))] = value
-        } else if key == "catalogues_dir" {
-            cataloguesDirectory = value
-        } else if let path = Self.keys[key] {
-            self[keyPath: path] = value
-        } else if let path = Self.integerKeys[key] {
-            guard let number = Int(value), number >= 0 else {
-                throw Problem(description: "\(source): \(key) must be a whole number, not '\(value)'")
-            }
-            self[keyPath: path] = number
-        } else if key == "log_level" {
-            guard let level = Logger.Level(rawValue: value) else {
-                throw Problem(
-                    description:
-                        "\(source): log_level must be one of trace, debug, info, notice, warning, error, critical")
-            }
-            logLevel = level
-        } else {
-            let known =
-                (Array(Self.keys.keys) + Array(Self.integerKeys.keys) + [
-                    "log_level", "catalogues_dir", "group_name[_LANG]", "reader_description[_LANG]",
-                ]).sorted()
+        guard let (setting, language) = RelaySetting.find(key) else {
             throw Problem(
-                description: "\(source): unknown setting '\(key)'; known settings: \(known.joined(separator: ", "))")
+                description:
+                    "\(source): unknown setting '\(key)'; known settings: \(RelaySetting.knownNames.sorted().joined(separator: ", "))"
+            )
         }
+        try setting.apply(value, language: language, to: &self, source: source)
     }
 }

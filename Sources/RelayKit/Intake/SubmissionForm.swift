@@ -19,14 +19,12 @@ struct SubmissionForm: Sendable {
         case contactAvoid = "contact_avoid"
         case formLanguage = "form_language"
 
-        /// The longest text accepted, in characters.
-        var maximumLength: Int {
-            switch self {
-            case .message: 15_000
-            case .location, .time, .contactDetails, .contactTimes, .contactAvoid: 1_000
-            default: 200
-            }
-        }
+        /// The submission field it fills; nil for the contact tick box, which only says whether
+        /// the contact fields count.
+        var submissionField: SubmissionField? { SubmissionField.named(form: rawValue) }
+
+        /// The longest text accepted, in characters as `SubmissionField.characterCount` counts them.
+        var maximumLength: Int { submissionField?.maximumCharacters ?? 200 }
     }
 
     /// One thing wrong, tied to the field it is about: a catalogue key and its values.
@@ -85,7 +83,7 @@ struct SubmissionForm: Sendable {
 
     /// The text of `field`, nil when empty or only spaces.
     func text(_ field: Field) -> String? {
-        guard let value = values[field], !value.allSatisfy(\.isWhitespace) else { return nil }
+        guard let value = values[field], !SubmissionField.isBlank(value) else { return nil }
         return value
     }
 
@@ -99,20 +97,25 @@ struct SubmissionForm: Sendable {
             errors.append(FieldError(field: .message, key: "error.message_empty"))
         }
         for field in Field.allCases {
-            // Counting characters walks every grapheme; a value with no more bytes than the
-            // limit cannot have more characters, so most values skip the count.
-            if let value = values[field], value.utf8.count > field.maximumLength, value.count > field.maximumLength {
+            // A value with no more bytes than the limit cannot have more code points, so most
+            // values skip the count.
+            guard let value = values[field], value.utf8.count > field.maximumLength else { continue }
+            let count = SubmissionField.characterCount(value)
+            if count > field.maximumLength {
                 errors.append(
                     FieldError(
                         field: field, key: "error.too_long",
-                        values: ["max": field.maximumLength.formatted, "count": value.count.formatted],
+                        values: ["max": field.maximumLength.formatted, "count": count.formatted],
                         fieldNameValue: field))
             }
         }
-        if let category = text(.category), Submission.Category(rawValue: category) == nil {
+        if let category = text(.category), !SubmissionField.category.accepts(category) {
             errors.append(FieldError(field: .category, key: "error.category"))
         }
-        let contactFields: [Field] = [.contactName, .contactDetails, .contactTimes, .contactLanguage, .contactAvoid]
+        // Typed contact fields (not the choices, which a browser may send with the box unticked).
+        let contactFields = Field.allCases.filter {
+            $0.submissionField.map { $0.isContactField && $0.kind == .text } ?? false
+        }
         if wantsContact {
             if text(.contactMethod).flatMap(ContactRequest.Method.init(rawValue:)) == nil {
                 errors.append(FieldError(field: .contactMethod, key: "error.method"))
@@ -120,7 +123,7 @@ struct SubmissionForm: Sendable {
             if text(.contactDetails) == nil {
                 errors.append(FieldError(field: .contactDetails, key: "error.details_missing"))
             }
-            if let voicemail = text(.contactVoicemail), voicemail != "yes" && voicemail != "no" {
+            if let voicemail = text(.contactVoicemail), !SubmissionField.contactVoicemail.accepts(voicemail) {
                 errors.append(FieldError(field: .contactVoicemail, key: "error.voicemail"))
             }
         } else if contactFields.contains(where: { text($0) != nil }) {
@@ -133,16 +136,17 @@ struct SubmissionForm: Sendable {
 
     /// The submission to seal; only call when `errors` is empty.
     func makeSubmission() -> Submission {
-        var submission = Submission(
-            message: values[.message] ?? "", category: text(.category).flatMap(Submission.Category.init(rawValue:)),
-            location: text(.location), time: text(.time), formLanguage: text(.formLanguage) ?? "en")
+        var submission = Submission(message: values[.message] ?? "", formLanguage: "en")
         if wantsContact, let method = text(.contactMethod).flatMap(ContactRequest.Method.init(rawValue:)),
             let details = text(.contactDetails)
         {
-            submission.contact = ContactRequest(
-                name: text(.contactName), method: method, details: details, safeTimes: text(.contactTimes),
-                mayLeaveMessage: text(.contactVoicemail).map { $0 == "yes" }, language: text(.contactLanguage),
-                avoid: text(.contactAvoid))
+            submission.contact = ContactRequest(method: method, details: details)
+        }
+        for field in Field.allCases where field != .message {
+            guard let target = field.submissionField, let value = text(field), target.accepts(value),
+                !target.isContactField || submission.contact != nil
+            else { continue }
+            target.write(value, into: &submission)
         }
         return submission
     }

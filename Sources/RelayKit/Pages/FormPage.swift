@@ -114,6 +114,7 @@ struct FormPage: Sendable {
             "\"\(key)\":\"\(escapeJSONInHTML(text))\""
         }
         return "<script type=\"application/json\" id=\"sealing-messages\">{\(pairs.joined(separator: ","))}</script>"
+            + "<script type=\"application/json\" id=\"submission-fields\">\(SubmissionField.json)</script>"
     }
 
     private func escapeJSONInHTML(_ text: String) -> String {

@@ -110,8 +110,15 @@
     return bits !== 0;
   }
 
+  // The relay's rules exactly (SubmissionField.swift): blank is only White_Space code points,
+  // and length is counted in code points.
+  var WHITE_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
+  function blank(text) { return WHITE_SPACE.test(text); }
+  function length(text) { return Array.from(text).length; }
+
   window.BlindRelay = {
-    sealRecord: sealRecord, encodeRecord: encodeRecord, proofOfWork: proofOfWork, isUsableKey: isUsableKey
+    sealRecord: sealRecord, encodeRecord: encodeRecord, proofOfWork: proofOfWork, isUsableKey: isUsableKey,
+    characterCount: length, isBlank: blank
   };
 
   var form = document.getElementById("contact-form");
@@ -124,38 +131,38 @@
   if (recipients.length === 0 || !recipients.every(isUsableKey) || recipientSet.length !== 32) return;
   var powBits = parseInt(form.getAttribute("data-pow-bits"), 10) || 0;
   var messages = JSON.parse(document.getElementById("sealing-messages").textContent);
+  // The submission's fields, as the relay publishes them (SubmissionField.swift): what is
+  // checked and what goes in the record, in tag order.
+  var fieldsElement = document.getElementById("submission-fields");
+  if (!fieldsElement) return;
+  var FIELDS = JSON.parse(fieldsElement.textContent);
   var status = document.getElementById("sealing-status");
 
+  // A text box's text, or a radio group's or list's chosen value.
   function value(name) {
     var element = form.elements[name];
     if (!element) return "";
     return (element.value || "").replace(/\r\n/g, "\n");
   }
-  function blank(text) { return text.trim() === ""; }
-  function length(text) { return Array.from(text).length; }
-  function chosen(name) {
-    var checked = form.querySelector("input[name='" + name + "']:checked");
-    return checked ? checked.value : "";
-  }
+
   var wantsContact = function () { return form.elements.wants_contact.checked; };
 
-  var LIMITS = { message: 15000, where: 1000, when: 1000, contact_details: 1000, contact_times: 1000, contact_avoid: 1000 };
 
   // The same rules the server applies to a plain post (SubmissionForm.swift).
   function validate() {
     var errors = [];
     if (blank(value("message"))) errors.push(["message", messages["error.message_empty"]]);
-    Object.keys(LIMITS).concat(["contact_name", "contact_language"]).forEach(function (name) {
-      var max = LIMITS[name] || 200;
-      var count = length(value(name));
-      if (count > max) {
-        errors.push([name, messages["error.too_long"].replace("{field}", messages["name." + name])
-          .replace("{max}", max.toLocaleString("en-GB")).replace("{count}", count.toLocaleString("en-GB"))]);
+    FIELDS.forEach(function (field) {
+      var count = length(value(field.form));
+      if (count > field.max) {
+        errors.push([field.form, messages["error.too_long"].replace("{field}", messages["name." + field.form])
+          .replace("{max}", field.max.toLocaleString("en-GB")).replace("{count}", count.toLocaleString("en-GB"))]);
       }
     });
-    var contactFields = ["contact_name", "contact_details", "contact_times", "contact_language", "contact_avoid"];
+    var contactFields = FIELDS.filter(function (field) { return field.contact && field.kind === "text"; })
+      .map(function (field) { return field.form; });
     if (wantsContact()) {
-      if (!chosen("contact_method")) errors.push(["contact_method", messages["error.method"]]);
+      if (blank(value("contact_method"))) errors.push(["contact_method", messages["error.method"]]);
       if (blank(value("contact_details"))) errors.push(["contact_details", messages["error.details_missing"]]);
     } else if (contactFields.some(function (name) { return !blank(value(name)); })) {
       errors.push(["wants_contact", messages["error.untick"]]);
@@ -198,21 +205,16 @@
   }
 
   function buildRecord() {
-    var fields = [[0x01, value("message")]];
-    function add(tag, text) { if (!blank(text)) fields.push([tag, text]); }
-    add(0x02, value("category"));
-    add(0x03, value("where"));
-    add(0x04, value("when"));
-    add(0x05, value("form_language"));
-    if (wantsContact()) {
-      add(0x20, value("contact_name"));
-      add(0x21, chosen("contact_method"));
-      add(0x22, value("contact_details"));
-      add(0x23, value("contact_times"));
-      add(0x24, chosen("contact_voicemail"));
-      add(0x25, value("contact_language"));
-      add(0x26, value("contact_avoid"));
-    }
+    var fields = [];
+    FIELDS.forEach(function (field) {
+      var text = value(field.form);
+      // The message goes in as typed; any other field only when filled in, and a choice only
+      // when it is one of its tokens.
+      if (field.record !== "message" && blank(text)) return;
+      if (field.contact && !wantsContact()) return;
+      if (field.tokens.length > 0 && field.tokens.indexOf(text) < 0) return;
+      fields.push([field.tag, text]);
+    });
     fields.push([0x90, recipientSet]);
     return encodeRecord(fields);
   }
