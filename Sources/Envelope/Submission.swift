@@ -30,6 +30,9 @@ public struct Submission: Sendable, Equatable {
     public var formLanguage: String?
     /// The request to be contacted directly, if made.
     public var contact: ContactRequest?
+    /// Values of the fields in `SubmissionField.all` that have no property of their own here,
+    /// by record name: a field added to the table needs nothing else in this type.
+    public var additional: [String: String] = [:]
 
     /// Whether this is a plain message or a contact request.
     public var kind: Kind { contact == nil ? .message : .contactRequest }

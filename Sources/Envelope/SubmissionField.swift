@@ -16,6 +16,22 @@ public struct SubmissionField: Sendable {
         case languageTag = "language-tag"
     }
 
+    /// How a field appears in the web form. Its label is the catalogue's `field.FORM.label` (a
+    /// legend for radios: `field.FORM.legend`), its hint `field.FORM.hint`, and each choice's
+    /// words `PREFIX.TOKEN`.
+    public enum Presentation: Sendable, Equatable {
+        /// Not shown: the page fills it in (the form's language).
+        case hidden
+        /// A one-line text box.
+        case line(hint: Bool)
+        /// A text area of `rows` lines.
+        case box(rows: Int, hint: Bool)
+        /// A drop-down list of the tokens, first "none" (`PREFIX.none`).
+        case list(prefix: String)
+        /// A radio button a token.
+        case radios(prefix: String)
+    }
+
     /// The field's tag in the record, which also orders fields.
     public let tag: UInt8
     /// Its name in FORMAT.md and in the chair's JSON.
@@ -29,6 +45,8 @@ public struct SubmissionField: Sendable {
     public let maximumCharacters: Int
     /// The label beside it in the chair's text output.
     public let chairLabel: String
+    /// How the web form shows it.
+    public let presentation: Presentation
     private let reader: @Sendable (Submission) -> String?
     private let writer: @Sendable (inout Submission, String) -> Void
 
@@ -52,7 +70,9 @@ public struct SubmissionField: Sendable {
         text.unicodeScalars.allSatisfy(\.properties.isWhitespace)
     }
 
-    public static let message = text(0x01, "message", form: "message", maximum: 15_000, label: "Message:") {
+    public static let message = text(
+        0x01, "message", form: "message", maximum: 15_000, label: "Message:", shown: .box(rows: 10, hint: true)
+    ) {
         $0.message
     } write: {
         $0.message = $1
@@ -60,22 +80,28 @@ public struct SubmissionField: Sendable {
     public static let category = SubmissionField(
         tag: 0x02, recordName: "category", formName: "category", kind: .token,
         tokens: Submission.Category.allCases.map(\.rawValue), maximumCharacters: 200, chairLabel: "Category:",
-        reader: { $0.category?.rawValue }, writer: { $0.category = Submission.Category(rawValue: $1) })
-    public static let location = text(0x03, "where", form: "where", maximum: 1_000, label: "Where:") {
+        presentation: .list(prefix: "category"), reader: { $0.category?.rawValue },
+        writer: { $0.category = Submission.Category(rawValue: $1) })
+    public static let location = text(
+        0x03, "where", form: "where", maximum: 1_000, label: "Where:", shown: .line(hint: false)
+    ) {
         $0.location
     } write: {
         $0.location = $1
     }
-    public static let time = text(0x04, "when", form: "when", maximum: 1_000, label: "When:") {
+    public static let time = text(0x04, "when", form: "when", maximum: 1_000, label: "When:", shown: .line(hint: false))
+    {
         $0.time
     } write: {
         $0.time = $1
     }
     public static let formLanguage = SubmissionField(
         tag: 0x05, recordName: "form-language", formName: "form_language", kind: .languageTag, tokens: [],
-        maximumCharacters: 200, chairLabel: "Form language:", reader: { $0.formLanguage },
+        maximumCharacters: 200, chairLabel: "Form language:", presentation: .hidden, reader: { $0.formLanguage },
         writer: { $0.formLanguage = $1 })
-    public static let contactName = text(0x20, "contact-name", form: "contact_name", maximum: 200, label: "Name:") {
+    public static let contactName = text(
+        0x20, "contact-name", form: "contact_name", maximum: 200, label: "Name:", shown: .line(hint: false)
+    ) {
         $0.contact?.name
     } write: {
         $0.contact?.name = $1
@@ -83,19 +109,21 @@ public struct SubmissionField: Sendable {
     public static let contactMethod = SubmissionField(
         tag: 0x21, recordName: "contact-method", formName: "contact_method", kind: .token,
         tokens: ContactRequest.Method.allCases.map(\.rawValue), maximumCharacters: 200, chairLabel: "How:",
-        reader: { $0.contact?.method.rawValue },
+        presentation: .radios(prefix: "method"), reader: { $0.contact?.method.rawValue },
         writer: { submission, value in
             if let method = ContactRequest.Method(rawValue: value) { submission.contact?.method = method }
         })
     public static let contactDetails = text(
-        0x22, "contact-details", form: "contact_details", maximum: 1_000, label: "Details:"
+        0x22, "contact-details", form: "contact_details", maximum: 1_000, label: "Details:",
+        shown: .box(rows: 3, hint: false)
     ) {
         $0.contact?.details
     } write: {
         $0.contact?.details = $1
     }
     public static let contactTimes = text(
-        0x23, "contact-times", form: "contact_times", maximum: 1_000, label: "Safe times:"
+        0x23, "contact-times", form: "contact_times", maximum: 1_000, label: "Safe times:",
+        shown: .line(hint: true)
     ) {
         $0.contact?.safeTimes
     } write: {
@@ -104,17 +132,19 @@ public struct SubmissionField: Sendable {
     public static let contactVoicemail = SubmissionField(
         tag: 0x24, recordName: "contact-voicemail", formName: "contact_voicemail", kind: .yesNo,
         tokens: ["yes", "no"], maximumCharacters: 200, chairLabel: "Leave a message:",
-        reader: { $0.contact?.mayLeaveMessage.map { $0 ? "yes" : "no" } },
+        presentation: .radios(prefix: "voicemail"), reader: { $0.contact?.mayLeaveMessage.map { $0 ? "yes" : "no" } },
         writer: { $0.contact?.mayLeaveMessage = $1 == "yes" })
     public static let contactLanguage = text(
-        0x25, "contact-language", form: "contact_language", maximum: 200, label: "Language:"
+        0x25, "contact-language", form: "contact_language", maximum: 200, label: "Language:",
+        shown: .line(hint: false)
     ) {
         $0.contact?.language
     } write: {
         $0.contact?.language = $1
     }
     public static let contactAvoid = text(
-        0x26, "contact-avoid", form: "contact_avoid", maximum: 1_000, label: "Avoid:"
+        0x26, "contact-avoid", form: "contact_avoid", maximum: 1_000, label: "Avoid:",
+        shown: .box(rows: 2, hint: true)
     ) {
         $0.contact?.avoid
     } write: {
@@ -133,13 +163,43 @@ public struct SubmissionField: Sendable {
     /// The field with this name in the web form.
     public static func named(form name: String) -> SubmissionField? { all.first { $0.formName == name } }
 
+    /// A text field with a property of its own in `Submission`.
     private static func text(
-        _ tag: UInt8, _ recordName: String, form: String, maximum: Int, label: String,
+        _ tag: UInt8, _ recordName: String, form: String, maximum: Int, label: String, shown: Presentation,
         read: @escaping @Sendable (Submission) -> String?, write: @escaping @Sendable (inout Submission, String) -> Void
     ) -> SubmissionField {
         SubmissionField(
             tag: tag, recordName: recordName, formName: form, kind: .text, tokens: [], maximumCharacters: maximum,
-            chairLabel: label, reader: read, writer: write)
+            chairLabel: label, presentation: shown, reader: read, writer: write)
+    }
+
+    /// A field kept in `Submission.additional`: all a new field needs is one of these in `all`
+    /// (and its words in the catalogues).
+    public init(
+        tag: UInt8, recordName: String, formName: String, kind: Kind = .text, tokens: [String] = [],
+        maximumCharacters: Int, chairLabel: String, presentation: Presentation
+    ) {
+        self.init(
+            tag: tag, recordName: recordName, formName: formName, kind: kind, tokens: tokens,
+            maximumCharacters: maximumCharacters, chairLabel: chairLabel, presentation: presentation,
+            reader: { $0.additional[recordName] }, writer: { $0.additional[recordName] = $1 })
+    }
+
+    private init(
+        tag: UInt8, recordName: String, formName: String, kind: Kind, tokens: [String], maximumCharacters: Int,
+        chairLabel: String, presentation: Presentation, reader: @escaping @Sendable (Submission) -> String?,
+        writer: @escaping @Sendable (inout Submission, String) -> Void
+    ) {
+        self.tag = tag
+        self.recordName = recordName
+        self.formName = formName
+        self.kind = kind
+        self.tokens = tokens
+        self.maximumCharacters = maximumCharacters
+        self.chairLabel = chairLabel
+        self.presentation = presentation
+        self.reader = reader
+        self.writer = writer
     }
 
     /// Whether `value` is acceptable for this field (beyond being non-empty, which every field is).

@@ -21,7 +21,9 @@ public enum SubmissionRecord {
     {
         var fields: [(SubmissionField, String)] = []
         for field in SubmissionField.all {
-            guard let value = field.value(in: submission) else { continue }
+            guard let value = field.value(in: submission), !field.isContactField || submission.contact != nil else {
+                continue
+            }
             // Only a form language can be wrong here: every other kind is typed in `Submission`.
             guard field.accepts(value) else { throw .invalidFormLanguage }
             fields.append((field, value))

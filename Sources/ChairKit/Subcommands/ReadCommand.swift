@@ -77,6 +77,8 @@ enum MessageExport {
             let number: Int64, receivedHour: String, receiptCode: String, status: String
             let kind: String?, category: String?, location: String?, time: String?, formLanguage: String?
             let message: String?, contact: Contact?, unreadableBecause: String?, history: [Event]
+            /// Fields of the table with no property of their own, by record name; absent when none.
+            let additional: [String: String]?
         }
         let submission = message.submission
         let body = Body(
@@ -96,7 +98,7 @@ enum MessageExport {
                 case .status(let status): Event(date: event.date, status: status.rawValue, note: nil)
                 case .note(let note): Event(date: event.date, status: nil, note: note)
                 }
-            })
+            }, additional: submission.flatMap { $0.additional.isEmpty ? nil : $0.additional })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

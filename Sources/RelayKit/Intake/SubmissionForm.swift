@@ -3,21 +3,37 @@ import FormDecoding
 
 /// The contact form as submitted: the person's text, and what is wrong with it, if anything.
 struct SubmissionForm: Sendable {
-    /// Names of the form's fields, as in the HTML.
-    enum Field: String, CaseIterable, Sendable {
-        case message
-        case category
-        case location = "where"
-        case time = "when"
-        case wantsContact = "wants_contact"
-        case contactName = "contact_name"
-        case contactMethod = "contact_method"
-        case contactDetails = "contact_details"
-        case contactTimes = "contact_times"
-        case contactVoicemail = "contact_voicemail"
-        case contactLanguage = "contact_language"
-        case contactAvoid = "contact_avoid"
-        case formLanguage = "form_language"
+    /// A field of the form, by its name in the HTML: every field of `SubmissionField.all`, and the
+    /// contact tick box.
+    struct Field: Hashable, Sendable {
+        let rawValue: String
+
+        init?(rawValue: String) {
+            guard rawValue == Self.wantsContact.rawValue || SubmissionField.named(form: rawValue) != nil else {
+                return nil
+            }
+            self.rawValue = rawValue
+        }
+
+        private init(_ field: SubmissionField) { rawValue = field.formName }
+        private init(checkbox name: String) { rawValue = name }
+
+        static let message = Field(.message)
+        static let category = Field(.category)
+        static let contactMethod = Field(.contactMethod)
+        static let contactDetails = Field(.contactDetails)
+        static let contactVoicemail = Field(.contactVoicemail)
+        static let formLanguage = Field(.formLanguage)
+        /// Whether the contact fields count; not part of the submission.
+        static let wantsContact = Field(checkbox: "wants_contact")
+
+        /// The form's fields in the order its checks report them: the message's, the tick box,
+        /// the contact request's, and last the form's language.
+        static let allCases: [Field] = {
+            let fields = SubmissionField.all.filter { $0.tag != SubmissionField.formLanguage.tag }
+            return fields.filter { !$0.isContactField }.map(Field.init) + [wantsContact]
+                + fields.filter(\.isContactField).map(Field.init) + [formLanguage]
+        }()
 
         /// The submission field it fills; nil for the contact tick box, which only says whether
         /// the contact fields count.

@@ -61,10 +61,6 @@ struct FormPage: Sendable {
     private func fields(_ form: SubmissionForm, _ context: Context) -> String {
         let catalogue = context.catalogue
         func t(_ key: String) -> String { catalogue.text(key) }
-        let categories =
-            [("", t("category.none"))]
-            + Submission.Category.allCases.map { ($0.rawValue, t("category.\($0.rawValue)")) }
-        let methods = ContactRequest.Method.allCases.map { ($0.rawValue, t("method.\($0.rawValue)")) }
         let sealing =
             layout.assets.canSealInBrowser
             ? " data-recipients=\"\(recipientKeys.joined(separator: " "))\" data-recipient-set=\"\(recipientSetDigest)\" data-pow-bits=\"\(proofOfWorkBits)\""
@@ -75,29 +71,40 @@ struct FormPage: Sendable {
             <input type="hidden" name="form_token" value="\(escapeHTML(context.token))">
             <div class="trap" aria-hidden="true"><label for="leave_empty">\(escapeHTML(t("trap.label")))</label>
             <input type="text" id="leave_empty" name="leave_empty" value="" tabindex="-1" autocomplete="off"></div>
-            \(textArea(.message, form, catalogue, rows: 10, hint: true))
-            \(select(.category, form, catalogue, options: categories))
-            \(textInput(.location, form, catalogue))
-            \(textInput(.time, form, catalogue))
+            \(controls(contact: false, form, catalogue))
             <fieldset class="contact">
             <legend>\(escapeHTML(t("contact.legend")))</legend>
             <p class="hint">\(escapeHTML(t("contact.hint")))</p>
             \(errorLine(.wantsContact, form, catalogue))
             <div class="checkbox"><input type="checkbox" id="wants_contact" name="wants_contact" value="yes"\(form.wantsContact ? " checked" : "")>
             <label for="wants_contact">\(escapeHTML(t("contact.checkbox")))</label></div>
-            \(textInput(.contactName, form, catalogue))
-            \(radios(.contactMethod, form, catalogue, options: methods))
-            \(textArea(.contactDetails, form, catalogue, rows: 3, hint: false))
-            \(textInput(.contactTimes, form, catalogue, hint: true))
-            \(radios(.contactVoicemail, form, catalogue, options: [("yes", t("voicemail.yes")), ("no", t("voicemail.no"))]))
-            \(textInput(.contactLanguage, form, catalogue))
-            \(textArea(.contactAvoid, form, catalogue, rows: 2, hint: true))
+            \(controls(contact: true, form, catalogue))
             </fieldset>
             <p class="status" id="sealing-status" role="status" aria-live="polite"></p>
             <button type="submit" class="button">\(escapeHTML(t("form.submit")))</button>
             </form>
             \(layout.assets.canSealInBrowser ? messagesForScript(catalogue) + layout.assets.scriptTags : "")
             """
+    }
+
+    /// The controls of the submission's fields, from the table, in its order: those of the
+    /// message, or those of the contact request.
+    private func controls(contact: Bool, _ form: SubmissionForm, _ catalogue: Catalogue) -> String {
+        SubmissionField.all.filter { $0.isContactField == contact }.compactMap { field -> String? in
+            guard let name = SubmissionForm.Field(rawValue: field.formName) else { return nil }
+            func choices(_ prefix: String) -> [(String, String)] {
+                field.tokens.map { ($0, catalogue.text("\(prefix).\($0)")) }
+            }
+            switch field.presentation {
+            case .hidden: return nil
+            case .line(let hint): return textInput(name, form, catalogue, hint: hint)
+            case .box(let rows, let hint): return textArea(name, form, catalogue, rows: rows, hint: hint)
+            case .list(let prefix):
+                return select(
+                    name, form, catalogue, options: [("", catalogue.text("\(prefix).none"))] + choices(prefix))
+            case .radios(let prefix): return radios(name, form, catalogue, options: choices(prefix))
+            }
+        }.joined(separator: "\n")
     }
 
     /// The words the sealing script needs, as data: the page's CSP runs no inline script.
