@@ -19,6 +19,9 @@ enum RelayMain {
     /// Set to "off" only to measure what memory hygiene costs (`make bench`). An environment
     /// variable, not a setting: it must be known before the relay restarts itself.
     static let memoryHygieneVariable = "BLIND_RELAY_MEMORY_HYGIENE"
+    /// Set to "off" to keep Swift's own executor (to compare, or should NIO's ever misbehave).
+    /// An environment variable, not a setting: the take-over must come before anything else.
+    static let executorVariable = "BLIND_RELAY_NIO_EXECUTOR"
 
     static func main() async {
         let hygiene = ProcessInfo.processInfo.environment[memoryHygieneVariable] != "off"
@@ -37,14 +40,28 @@ enum RelayMain {
             )
             exit(1)
         }
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        if ProcessInfo.processInfo.environment[executorVariable] == "off" {
+            RelayCommand.startupNotes.append(
+                (
+                    .info,
+                    "Swift concurrency runs on its own executor (\(executorVariable)=off), not on NIO's event loops"
+                ))
+        } else if NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+            RelayCommand.startupNotes.append((.info, "Swift concurrency runs on NIO's event loops"))
+        } else {
+            // Something ran asynchronously first: the relay still works, only less efficiently.
+            RelayCommand.startupNotes.append(
+                (.warning, "Swift concurrency could not be moved onto NIO's event loops; it runs on its own executor"))
+        }
         if let allocatorWarning {
             RelayCommand.startupNotes.append(
-                "memory hygiene is weaker: \(allocatorWarning); freed memory outside glibc's per-thread cache is still overwritten"
-            )
+                (
+                    .warning,
+                    "memory hygiene is weaker: \(allocatorWarning); freed memory outside glibc's per-thread cache is still overwritten"
+                ))
         } else if !hygiene {
             RelayCommand.startupNotes.append(
-                "memory hygiene is off (\(memoryHygieneVariable)=off): freed memory is not overwritten")
+                (.warning, "memory hygiene is off (\(memoryHygieneVariable)=off): freed memory is not overwritten"))
         }
         await RelayCommand.main(nil)
     }
@@ -66,8 +83,8 @@ struct RelayCommand: AsyncParsableCommand {
         subcommands: [ServeCommand.self, BackupCommand.self, ExampleConfigurationCommand.self],
         defaultSubcommand: ServeCommand.self)
 
-    /// Warnings found before logging started, written once it has.
-    nonisolated(unsafe) static var startupNotes: [String] = []
+    /// What was found before logging started (level, text), written once it has.
+    nonisolated(unsafe) static var startupNotes: [(level: Logger.Level, text: String)] = []
 }
 
 /// Where the relay's settings come from.
@@ -139,7 +156,7 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in RelayLogHandler(label: label, level: level) }
         var logger = Logger(label: "blind-relay")
         logger.logLevel = settings.logLevel
-        for note in RelayCommand.startupNotes { logger.warning("\(note)") }
+        for note in RelayCommand.startupNotes { logger.log(level: note.level, "\(note.text)") }
         do {
             let app = try await buildApplication(configuration: settings, logger: logger)
             try await app.runService()

@@ -259,3 +259,10 @@ def test_a_refused_browser_sealed_post_keeps_the_text_and_says_what_to_do(relay_
     assert "wait an hour" in summary, summary
     assert driver.find_element(By.ID, "message").get_attribute("value") == "A second message"
     assert "A second message" not in relay.pull_and_read(1)
+
+
+def test_the_relay_says_which_executor_it_runs_on(relay_factory):
+    relay = relay_factory()
+    assert "Swift concurrency runs on NIO's event loops" in relay.log_path.read_text()
+    plain = relay_factory(nio_executor="off")
+    assert "Swift concurrency runs on its own executor (BLIND_RELAY_NIO_EXECUTOR=off)" in plain.log_path.read_text()

@@ -59,4 +59,15 @@ extension ChairStore {
         }
         return found
     }
+
+    /// Records a status change or a note on message `number`, dated now: what `chair status`
+    /// and `chair note` share.
+    func recordForChair(_ change: WorkflowEvent.Change, on number: Int64) throws(ChairError) {
+        do {
+            try appendEvent(WorkflowEvent(date: Date(), change: change), to: number)
+        } catch {
+            let what = if case .note = change { "the note" } else { "the status" }
+            throw ChairError("could not save \(what): \(error)", hint: "check free disk space and try again")
+        }
+    }
 }

@@ -43,11 +43,7 @@ struct StatusCommand: ChairSubcommand {
                 hint: allowed.isEmpty
                     ? "it cannot change status" : "from \(message.status.rawValue) it can move to: \(allowedText)")
         }
-        do {
-            try opened.appendEvent(WorkflowEvent(date: Date(), change: .status(target)), to: number)
-        } catch {
-            throw ChairError("could not save the status: \(error)", hint: "check free disk space and try again")
-        }
+        try opened.recordForChair(.status(target), on: number)
         printStatus("chair: message \(number) is now \(target.rawValue)")
     }
 }
@@ -80,11 +76,7 @@ struct NoteCommand: ChairSubcommand {
     func execute() throws(ChairError) {
         let opened = try store.unlock(options)
         _ = try opened.fetchMessageForChair(number)
-        do {
-            try opened.appendEvent(WorkflowEvent(date: Date(), change: .note(text)), to: number)
-        } catch {
-            throw ChairError("could not save the note: \(error)", hint: "check free disk space and try again")
-        }
+        try opened.recordForChair(.note(text), on: number)
         printStatus("chair: added a note to message \(number)")
     }
 }

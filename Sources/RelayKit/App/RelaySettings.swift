@@ -190,6 +190,8 @@ struct RelaySetting: Sendable {
             "# Not settings, but worth knowing: the relay restarts itself once at start with glibc's",
             "# allocator told to overwrite freed memory (GLIBC_TUNABLES), and turns core dumps off for",
             "# itself. BLIND_RELAY_MEMORY_HYGIENE=off (environment only) skips the first, to measure its cost.",
+            "# It runs Swift concurrency on NIO's event loops, and says so in its log at start;",
+            "# BLIND_RELAY_NIO_EXECUTOR=off (environment only) keeps Swift's own executor.",
         ]
         return lines.joined(separator: "\n") + "\n"
     }
