@@ -20,7 +20,7 @@ struct FormPage: Sendable {
         var holdsText = false
     }
 
-    func render(_ form: SubmissionForm, _ context: Context) -> String {
+    func render(_ form: SubmissionForm, _ context: Context) -> HTML {
         let catalogue = context.catalogue
         let hasErrors = !form.errors.isEmpty || context.noticeKey != nil
         let heading = catalogue.text("form.title", ["group": layout.groupName(catalogue)])
@@ -29,68 +29,68 @@ struct FormPage: Sendable {
         return layout.render(catalogue, title: title, body: body, languageLinks: !context.holdsText)
     }
 
-    private func intro(_ catalogue: Catalogue, heading: String) -> String {
+    private func intro(_ catalogue: Catalogue, heading: String) -> HTML {
         """
-        <h1>\(escapeHTML(heading))</h1>
-        <div class="warning"><p><strong>\(escapeHTML(catalogue.text("form.emergency.strong")))</strong> \
-        \(escapeHTML(catalogue.text("form.emergency.rest")))</p></div>
-        <p>\(escapeHTML(catalogue.text("form.who_reads", ["reader": layout.readerDescription(catalogue)])))</p>
-        <p>\(escapeHTML(catalogue.text("form.police_cannot_see")))</p>
-        <p>\(escapeHTML(catalogue.text("form.no_time_limit")))</p>
+        <h1>\(heading)</h1>
+        <div class="warning"><p><strong>\(catalogue.text("form.emergency.strong"))</strong> \
+        \(catalogue.text("form.emergency.rest"))</p></div>
+        <p>\(catalogue.text("form.who_reads", ["reader": layout.readerDescription(catalogue)]))</p>
+        <p>\(catalogue.text("form.police_cannot_see"))</p>
+        <p>\(catalogue.text("form.no_time_limit"))</p>
         """
     }
 
-    private func errorSummary(_ form: SubmissionForm, _ context: Context) -> String {
+    private func errorSummary(_ form: SubmissionForm, _ context: Context) -> HTML {
         let catalogue = context.catalogue
         guard !form.errors.isEmpty || context.noticeKey != nil else { return "" }
-        var items = form.errors.map { error in
-            "<li><a href=\"#\(error.field.rawValue)\">\(escapeHTML(error.message(catalogue)))</a></li>"
+        var items = form.errors.map { error -> HTML in
+            "<li><a href=\"#\(error.field.rawValue)\">\(error.message(catalogue))</a></li>"
         }
         if let key = context.noticeKey {
-            items.insert("<li>\(escapeHTML(catalogue.text(key, context.noticeValues)))</li>", at: 0)
+            items.insert("<li>\(catalogue.text(key, context.noticeValues))</li>", at: 0)
         }
         return """
             <div class="error-summary" role="alert" tabindex="-1" id="error-summary">
-            <h2>\(escapeHTML(catalogue.text("errors.heading")))</h2>
-            <ul>\(items.joined())</ul>
-            <p>\(escapeHTML(catalogue.text("errors.kept")))</p>
+            <h2>\(catalogue.text("errors.heading"))</h2>
+            <ul>\(HTML.joined(items))</ul>
+            <p>\(catalogue.text("errors.kept"))</p>
             </div>
             """
     }
 
-    private func fields(_ form: SubmissionForm, _ context: Context) -> String {
+    private func fields(_ form: SubmissionForm, _ context: Context) -> HTML {
         let catalogue = context.catalogue
         func t(_ key: String) -> String { catalogue.text(key) }
-        let sealing =
+        let sealing: HTML =
             layout.assets.canSealInBrowser
             ? " data-recipients=\"\(recipientKeys.joined(separator: " "))\" data-recipient-set=\"\(recipientSetDigest)\" data-pow-bits=\"\(proofOfWorkBits)\""
             : ""
         return """
             <form method="post" action="/submit?lang=\(catalogue.code)" accept-charset="utf-8" novalidate id="contact-form"\(sealing)>
             <input type="hidden" name="form_language" value="\(catalogue.code)">
-            <input type="hidden" name="form_token" value="\(escapeHTML(context.token))">
-            <div class="trap" aria-hidden="true"><label for="leave_empty">\(escapeHTML(t("trap.label")))</label>
+            <input type="hidden" name="form_token" value="\(context.token)">
+            <div class="trap" aria-hidden="true"><label for="leave_empty">\(t("trap.label"))</label>
             <input type="text" id="leave_empty" name="leave_empty" value="" tabindex="-1" autocomplete="off"></div>
             \(controls(contact: false, form, catalogue))
             <fieldset class="contact">
-            <legend>\(escapeHTML(t("contact.legend")))</legend>
-            <p class="hint">\(escapeHTML(t("contact.hint")))</p>
+            <legend>\(t("contact.legend"))</legend>
+            <p class="hint">\(t("contact.hint"))</p>
             \(errorLine(.wantsContact, form, catalogue))
-            <div class="checkbox"><input type="checkbox" id="wants_contact" name="wants_contact" value="yes"\(form.wantsContact ? " checked" : "")>
-            <label for="wants_contact">\(escapeHTML(t("contact.checkbox")))</label></div>
+            <div class="checkbox"><input type="checkbox" id="wants_contact" name="wants_contact" value="yes"\(form.wantsContact ? " checked" as HTML : "")>
+            <label for="wants_contact">\(t("contact.checkbox"))</label></div>
             \(controls(contact: true, form, catalogue))
             </fieldset>
             <p class="status" id="sealing-status" role="status" aria-live="polite"></p>
-            <button type="submit" class="button">\(escapeHTML(t("form.submit")))</button>
+            <button type="submit" class="button">\(t("form.submit"))</button>
             </form>
-            \(layout.assets.canSealInBrowser ? messagesForScript(catalogue) + layout.assets.scriptTags : "")
+            \(layout.assets.canSealInBrowser ? messagesForScript(catalogue) + .trusted(layout.assets.scriptTags) : "")
             """
     }
 
     /// The controls of the submission's fields, from the table, in its order: those of the
     /// message, or those of the contact request.
-    private func controls(contact: Bool, _ form: SubmissionForm, _ catalogue: Catalogue) -> String {
-        SubmissionField.all.filter { $0.isContactField == contact }.compactMap { field -> String? in
+    private func controls(contact: Bool, _ form: SubmissionForm, _ catalogue: Catalogue) -> HTML {
+        let controls = SubmissionField.all.filter { $0.isContactField == contact }.compactMap { field -> HTML? in
             guard let name = SubmissionForm.Field(rawValue: field.formName) else { return nil }
             func choices(_ prefix: String) -> [(String, String)] {
                 field.tokens.map { ($0, catalogue.text("\(prefix).\($0)")) }
@@ -104,11 +104,12 @@ struct FormPage: Sendable {
                     name, form, catalogue, options: [("", catalogue.text("\(prefix).none"))] + choices(prefix))
             case .radios(let prefix): return radios(name, form, catalogue, options: choices(prefix))
             }
-        }.joined(separator: "\n")
+        }
+        return HTML.joined(controls, separator: "\n")
     }
 
     /// The words the sealing script needs, as data: the page's CSP runs no inline script.
-    private func messagesForScript(_ catalogue: Catalogue) -> String {
+    private func messagesForScript(_ catalogue: Catalogue) -> HTML {
         let keys =
             [
                 "errors.heading", "errors.kept", "error.message_empty", "error.too_long", "error.method",
@@ -120,8 +121,10 @@ struct FormPage: Sendable {
         let pairs = (keys.map { ($0, catalogue.text($0)) } + refusals).map { key, text in
             "\"\(key)\":\"\(escapeJSONInHTML(text))\""
         }
-        return "<script type=\"application/json\" id=\"sealing-messages\">{\(pairs.joined(separator: ","))}</script>"
-            + "<script type=\"application/json\" id=\"submission-fields\">\(SubmissionField.json)</script>"
+        // JSON escaped for a script element by `escapeJSONInHTML`, not as HTML text.
+        return .trusted(
+            "<script type=\"application/json\" id=\"sealing-messages\">{\(pairs.joined(separator: ","))}</script>"
+                + "<script type=\"application/json\" id=\"submission-fields\">\(SubmissionField.json)</script>")
     }
 
     private func escapeJSONInHTML(_ text: String) -> String {
@@ -148,62 +151,61 @@ struct FormPage: Sendable {
         catalogue.text("field.\(field.rawValue).label")
     }
 
-    private func errorLine(_ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue) -> String {
-        form.errors.filter { $0.field == field }
-            .map {
-                "<p class=\"error-message\" id=\"\(field.rawValue)-error\"><span class=\"visually-hidden\">\(escapeHTML(catalogue.text("error.prefix")))</span> \(escapeHTML($0.message(catalogue)))</p>"
-            }
-            .joined()
+    private func errorLine(_ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue) -> HTML {
+        HTML.joined(
+            form.errors.filter { $0.field == field }.map { error -> HTML in
+                "<p class=\"error-message\" id=\"\(field.rawValue)-error\"><span class=\"visually-hidden\">\(catalogue.text("error.prefix"))</span> \(error.message(catalogue))</p>"
+            })
     }
 
-    private func describedBy(_ field: SubmissionForm.Field, hint: Bool, _ form: SubmissionForm) -> String {
+    private func describedBy(_ field: SubmissionForm.Field, hint: Bool, _ form: SubmissionForm) -> HTML {
         var ids: [String] = []
         if hint { ids.append("\(field.rawValue)-hint") }
         let failed = form.errors.contains { $0.field == field }
         if failed { ids.append("\(field.rawValue)-error") }
-        return (ids.isEmpty ? "" : " aria-describedby=\"\(ids.joined(separator: " "))\"")
-            + (failed ? " aria-invalid=\"true\"" : "")
+        let described: HTML = ids.isEmpty ? "" : " aria-describedby=\"\(ids.joined(separator: " "))\""
+        return described + (failed ? " aria-invalid=\"true\"" : "")
     }
 
-    private func group(_ field: SubmissionForm.Field, _ form: SubmissionForm, _ content: String) -> String {
+    private func group(_ field: SubmissionForm.Field, _ form: SubmissionForm, _ content: HTML) -> HTML {
         let failed = form.errors.contains { $0.field == field }
         return "<div class=\"form-group\(failed ? " form-group-error" : "")\">\(content)</div>"
     }
 
-    private func hintLine(_ field: SubmissionForm.Field, _ catalogue: Catalogue, _ hint: Bool) -> String {
+    private func hintLine(_ field: SubmissionForm.Field, _ catalogue: Catalogue, _ hint: Bool) -> HTML {
         hint
-            ? "<p class=\"hint\" id=\"\(field.rawValue)-hint\">\(escapeHTML(catalogue.text("field.\(field.rawValue).hint")))</p>"
+            ? "<p class=\"hint\" id=\"\(field.rawValue)-hint\">\(catalogue.text("field.\(field.rawValue).hint"))</p>"
             : ""
     }
 
     private func textArea(
         _ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue, rows: Int, hint: Bool
-    ) -> String {
+    ) -> HTML {
         labelled(
             field, form, catalogue, hint: hint,
             control: """
-                <textarea id="\(field.rawValue)" name="\(field.rawValue)" rows="\(rows)"\(describedBy(field, hint: hint, form))>\(escapeHTML(form.values[field] ?? ""))</textarea>
+                <textarea id="\(field.rawValue)" name="\(field.rawValue)" rows="\(rows)"\(describedBy(field, hint: hint, form))>\(form.values[field] ?? "")</textarea>
                 """)
     }
 
     private func textInput(
         _ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue, hint: Bool = false
-    ) -> String {
+    ) -> HTML {
         labelled(
             field, form, catalogue, hint: hint,
             control: """
-                <input type="text" id="\(field.rawValue)" name="\(field.rawValue)" value="\(escapeHTML(form.values[field] ?? ""))"\(describedBy(field, hint: hint, form))>
+                <input type="text" id="\(field.rawValue)" name="\(field.rawValue)" value="\(form.values[field] ?? "")"\(describedBy(field, hint: hint, form))>
                 """)
     }
 
     /// A text field's group: its label, hint and error above the control itself.
     private func labelled(
-        _ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue, hint: Bool, control: String
-    ) -> String {
+        _ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue, hint: Bool, control: HTML
+    ) -> HTML {
         group(
             field, form,
             """
-            <label for="\(field.rawValue)">\(escapeHTML(label(field, catalogue)))</label>
+            <label for="\(field.rawValue)">\(label(field, catalogue))</label>
             \(hintLine(field, catalogue, hint))
             \(errorLine(field, form, catalogue))
             \(control)
@@ -212,35 +214,35 @@ struct FormPage: Sendable {
 
     private func select(
         _ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue, options: [(String, String)]
-    ) -> String {
+    ) -> HTML {
         let chosen = form.values[field] ?? ""
-        let items = options.map { value, text in
-            "<option value=\"\(value)\"\(value == chosen ? " selected" : "")>\(escapeHTML(text))</option>"
+        let items = options.map { value, text -> HTML in
+            "<option value=\"\(value)\"\(value == chosen ? " selected" : "")>\(text)</option>"
         }
         return group(
             field, form,
             """
-            <label for="\(field.rawValue)">\(escapeHTML(label(field, catalogue)))</label>
+            <label for="\(field.rawValue)">\(label(field, catalogue))</label>
             \(errorLine(field, form, catalogue))
-            <select id="\(field.rawValue)" name="\(field.rawValue)"\(describedBy(field, hint: false, form))>\(items.joined())</select>
+            <select id="\(field.rawValue)" name="\(field.rawValue)"\(describedBy(field, hint: false, form))>\(HTML.joined(items))</select>
             """)
     }
 
     private func radios(
         _ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue, options: [(String, String)]
-    ) -> String {
+    ) -> HTML {
         let chosen = form.values[field] ?? ""
-        let items = options.enumerated().map { index, option in
+        let items = options.enumerated().map { index, option -> HTML in
             let id = index == 0 ? field.rawValue : "\(field.rawValue)-\(option.0)"
             return """
                 <div class="radio"><input type="radio" id="\(id)" name="\(field.rawValue)" value="\(option.0)"\(option.0 == chosen ? " checked" : "")>
-                <label for="\(id)">\(escapeHTML(option.1))</label></div>
+                <label for="\(id)">\(option.1)</label></div>
                 """
         }
         return group(
             field, form,
             """
-            <fieldset><legend>\(escapeHTML(catalogue.text("field.\(field.rawValue).legend")))</legend>\(errorLine(field, form, catalogue))\(items.joined())</fieldset>
+            <fieldset><legend>\(catalogue.text("field.\(field.rawValue).legend"))</legend>\(errorLine(field, form, catalogue))\(HTML.joined(items))</fieldset>
             """)
     }
 }

@@ -1,3 +1,42 @@
+/// Markup whose every interpolated value is escaped: `"<p>\(name)</p>" as HTML` cannot put a
+/// person's text, a catalogue's words or a setting into the page as markup. Markup this program
+/// wrote itself goes in as `HTML` values, or through `HTML.trusted`, the one greppable way round.
+struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation {
+    /// The markup.
+    let text: String
+
+    init(stringLiteral literal: String) { text = literal }
+
+    init(stringInterpolation: StringInterpolation) { text = stringInterpolation.text }
+
+    private init(markup: String) { text = markup }
+
+    /// Markup written by this program (asset tags, a built attribute list), taken as it is.
+    static func trusted(_ markup: String) -> HTML { HTML(markup: markup) }
+
+    /// Pieces one after another, with `separator` between them.
+    static func joined(_ pieces: [HTML], separator: HTML = "") -> HTML {
+        HTML(markup: pieces.map(\.text).joined(separator: separator.text))
+    }
+
+    static func + (lhs: HTML, rhs: HTML) -> HTML { HTML(markup: lhs.text + rhs.text) }
+
+    struct StringInterpolation: StringInterpolationProtocol {
+        var text = ""
+
+        init(literalCapacity: Int, interpolationCount: Int) {
+            text.reserveCapacity(literalCapacity + interpolationCount * 16)
+        }
+
+        mutating func appendLiteral(_ literal: String) { text += literal }
+        /// Text: escaped.
+        mutating func appendInterpolation(_ value: String) { text += escapeHTML(value) }
+        /// Markup: as it is.
+        mutating func appendInterpolation(_ markup: HTML) { text += markup.text }
+        mutating func appendInterpolation(_ number: Int) { text += String(number) }
+    }
+}
+
 /// Text made safe to place in HTML element content or a quoted attribute.
 func escapeHTML(_ text: String) -> String {
     // Most text has nothing to escape; checking the UTF-8 bytes first keeps that path cheap.
@@ -24,15 +63,15 @@ struct PageTemplate: Sendable {
     let after: String
 
     /// Renders `render` with a marker in the slot, and keeps the text on either side of it.
-    init(render: (String) -> String) {
+    init(render: (String) -> HTML) {
         let marker = "\u{1}SLOT\u{1}"
-        let page = render(marker)
+        let page = render(marker).text
         let parts = page.components(separatedBy: marker)
         before = parts.first ?? page
         after = parts.count > 1 ? parts[1] : ""
     }
 
-    func filled(with value: String) -> String { before + value + after }
+    func filled(with value: String) -> HTML { .trusted(before + escapeHTML(value) + after) }
 }
 
 /// What every page shares: the group's name in each language, and the assets to link.
@@ -52,16 +91,14 @@ struct PageLayout: Sendable {
 
     /// A whole page. `languageLinks` is false on pages holding the person's text, where
     /// leaving would lose it.
-    func render(_ catalogue: Catalogue, title: String, body: String, languageLinks: Bool, path: String = "/") -> String
-    {
+    func render(_ catalogue: Catalogue, title: String, body: HTML, languageLinks: Bool, path: String = "/") -> HTML {
         let others = catalogues.all.filter { $0.code != catalogue.code }
-        let switcher =
+        let links = others.map { other -> HTML in
+            "<a href=\"\(path)?lang=\(other.code)\" hreflang=\"\(other.code)\" lang=\"\(other.code)\">\(other.name)</a>"
+        }
+        let switcher: HTML =
             languageLinks && !others.isEmpty
-            ? "<p class=\"language-switch\">"
-                + others.map {
-                    "<a href=\"\(path)?lang=\($0.code)\" hreflang=\"\($0.code)\" lang=\"\($0.code)\">\(escapeHTML($0.name))</a>"
-                }.joined(separator: " ") + "</p>"
-            : ""
+            ? "<p class=\"language-switch\">\(HTML.joined(links, separator: " "))</p>" : ""
         return """
             <!DOCTYPE html>
             <html lang="\(catalogue.code)">
@@ -69,16 +106,16 @@ struct PageLayout: Sendable {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="referrer" content="no-referrer">
-            <title>\(escapeHTML(title)) – \(escapeHTML(groupName(catalogue)))</title>
-            \(assets.stylesheetTag)
+            <title>\(title) – \(groupName(catalogue))</title>
+            \(HTML.trusted(assets.stylesheetTag))
             </head>
             <body>
-            <a class="skip-link" href="#main">\(escapeHTML(catalogue.text("skip")))</a>
-            <header class="header"><div class="width">\(switcher)<p class="header-name">\(escapeHTML(capitalisedFirstLetter(groupName(catalogue))))</p></div></header>
+            <a class="skip-link" href="#main">\(catalogue.text("skip"))</a>
+            <header class="header"><div class="width">\(switcher)<p class="header-name">\(capitalisedFirstLetter(groupName(catalogue)))</p></div></header>
             <main id="main" class="width" tabindex="-1">
             \(body)
             </main>
-            <footer class="footer"><div class="width"><p>\(escapeHTML(catalogue.text("footer.privacy")))</p></div></footer>
+            <footer class="footer"><div class="width"><p>\(catalogue.text("footer.privacy"))</p></div></footer>
             </body>
             </html>
             """

@@ -9,14 +9,14 @@ struct NoticePages: Sendable {
     }
 
     /// Shown only after the sealed submission is safely on disk.
-    func receipt(_ catalogue: Catalogue, code: String, sealedBy: SealedBy) -> String {
-        func t(_ key: String) -> String { escapeHTML(catalogue.text(key)) }
+    func receipt(_ catalogue: Catalogue, code: String, sealedBy: SealedBy) -> HTML {
+        func t(_ key: String) -> String { catalogue.text(key) }
         return layout.render(
             catalogue, title: catalogue.text("receipt.title"),
             body: """
                 <div class="panel">
                 <h1>\(t("receipt.heading"))</h1>
-                <p>\(t("receipt.code")) <strong class="receipt">\(escapeHTML(code))</strong></p>
+                <p>\(t("receipt.code")) <strong class="receipt">\(code)</strong></p>
                 </div>
                 <p id="sealed-by">\(t(sealedBy == .browser ? "receipt.sealed_browser" : "receipt.sealed_server"))</p>
                 <p>\(t("receipt.mention"))</p>
@@ -25,14 +25,14 @@ struct NoticePages: Sendable {
     }
 
     /// A request the form could not have sent, or that could not be accepted.
-    func problem(_ catalogue: Catalogue, key: String, values: [String: String] = [:], goBack: Bool = true) -> String {
-        func t(_ key: String) -> String { escapeHTML(catalogue.text(key)) }
+    func problem(_ catalogue: Catalogue, key: String, values: [String: String] = [:], goBack: Bool = true) -> HTML {
+        func t(_ key: String) -> String { catalogue.text(key) }
         return layout.render(
             catalogue, title: catalogue.text("problem.\(key).title"),
             body: """
                 <h1>\(t("problem.\(key).title"))</h1>
-                <p>\(escapeHTML(catalogue.text("problem.\(key).text", values)))</p>
-                \(goBack ? "<p>\(t("problem.not_sent")) \(t("problem.go_back"))</p>" : "")
+                <p>\(catalogue.text("problem.\(key).text", values))</p>
+                \(goBack ? "<p>\(t("problem.not_sent")) \(t("problem.go_back"))</p>" as HTML : "")
                 <p><a href="/?lang=\(catalogue.code)">\(t("link.form"))</a></p>
                 """, languageLinks: false)
     }

@@ -22,12 +22,12 @@ struct PageTemplates: Sendable {
     }
 
     /// The empty form in `catalogue`'s language with a fresh `token`.
-    func form(_ catalogue: Catalogue, token: String) -> String {
+    func form(_ catalogue: Catalogue, token: String) -> HTML {
         forms[catalogue.code]?.filled(with: token) ?? ""
     }
 
     /// The receipt in `catalogue`'s language for receipt `code`.
-    func receipt(_ catalogue: Catalogue, code: String, sealedBy: NoticePages.SealedBy) -> String {
+    func receipt(_ catalogue: Catalogue, code: String, sealedBy: NoticePages.SealedBy) -> HTML {
         receipts[Self.key(catalogue, sealedBy)]?.filled(with: code) ?? ""
     }
 
