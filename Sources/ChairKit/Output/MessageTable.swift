@@ -1,0 +1,67 @@
+import Envelope
+import Foundation
+
+/// The table `chair list` prints.
+enum MessageTable {
+    static let headers = ["No.", "Received", "Kind", "Category", "Status", "First line"]
+
+    static func render(_ messages: [ChairStore.Message]) -> String {
+        let rows = messages.map { message in
+            [
+                String(message.number), ReceivedText.short(message.receivedHour),
+                message.submission?.kind.rawValue ?? "unreadable",
+                message.submission?.category.map(SubmissionText.categoryName) ?? "",
+                message.status.rawValue,
+                firstLine(message),
+            ]
+        }
+        return TextTable.render(headers: headers, rows: rows)
+    }
+
+    static func firstLine(_ message: ChairStore.Message) -> String {
+        guard let submission = message.submission else { return "(\(message.problem ?? "cannot be opened"))" }
+        let first =
+            SubmissionText.safeForTerminal(submission.message)
+            .split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? ""
+        return first.count > 50 ? String(first.prefix(49)) + "…" : first
+    }
+}
+
+/// Left-aligned columns separated by two spaces; the last column is not padded.
+enum TextTable {
+    static func render(headers: [String], rows: [[String]]) -> String {
+        let widths = headers.indices.map { column in
+            ([headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { column, cell in
+                column == cells.count - 1 ? cell : cell.padding(to: widths[column] + 1)
+            }.joined(separator: " ").trimmingTrailingSpaces()
+        }
+        return ([line(headers)] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+}
+
+/// How a stored hour is shown: coarse on purpose, because that is all the relay keeps.
+enum ReceivedText {
+    /// "2026-11-29 19h".
+    static func short(_ hour: String) -> String {
+        hour.replacingOccurrences(of: "T", with: " ") + "h"
+    }
+
+    /// "2026-11-29, between 19:00 and 20:00 UTC".
+    static func long(_ hour: String) -> String {
+        let parts = hour.split(separator: "T")
+        guard parts.count == 2, let start = Int(parts[1]) else { return hour }
+        let two = { (value: Int) in value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts[0]), between \(two(start)):00 and \(two((start + 1) % 24)):00 UTC"
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var copy = self
+        while copy.last == " " { copy.removeLast() }
+        return copy
+    }
+}
