@@ -191,4 +191,22 @@ struct ChairCLITests {
         #expect(!result.output.contains("\u{07}"))
         #expect(result.output.contains("before\u{FFFD}[2Jafter\nnext\u{FFFD}"))
     }
+
+    @Test("list's choices are parsed into their types as they are read, each refusal in plain words")
+    func listChoicesAreTyped() async throws {
+        let fixture = try await ChairFixture()
+        for (arguments, words) in [
+            (["--status", "finished"], "'finished' is not a status; use one of: new, in progress, contacted"),
+            (["--kind", "letter"], "'letter' is not a kind; use message or contact-request"),
+            (["--since", "yesterday"], "'yesterday' is not a day; write it as YYYY-MM-DD"),
+        ] {
+            let result = try await fixture.chair(["list"] + arguments, passphrase: ChairFixture.passphrase)
+            #expect(result.status != 0)
+            #expect(result.standardError.contains(words), "\(result.standardError)")
+        }
+        let fine = try await fixture.chair(
+            ["list", "--status", "new", "--kind", "contact", "--since", "2026-11-01"],
+            passphrase: ChairFixture.passphrase)
+        #expect(fine.status == 0, "\(fine.standardError)")
+    }
 }

@@ -16,33 +16,41 @@ struct ListCommand: ChairSubcommand {
     @OptionGroup var options: IdentityOptions
     @OptionGroup var store: StoreOptions
 
-    @Option(help: "Only messages with this status: new, in-progress, contacted, no-contact-possible, closed.")
-    var status: String?
+    // Each choice is parsed into its type as it is read, with the words of its error here.
+    @Option(
+        help: "Only messages with this status: new, in-progress, contacted, no-contact-possible, closed.",
+        transform: { typed in
+            guard let status = MessageStatus(typed: typed) else {
+                throw ValidationError(
+                    "'\(typed)' is not a status; use one of: \(MessageStatus.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            return status
+        })
+    var status: MessageStatus?
 
-    @Option(help: "Only this kind: message or contact-request.")
-    var kind: String?
+    @Option(
+        help: "Only this kind: message or contact-request.",
+        transform: { typed in
+            guard let kind = MessageFilter.kind(typed: typed) else {
+                throw ValidationError("'\(typed)' is not a kind; use message or contact-request")
+            }
+            return kind
+        })
+    var kind: Submission.Kind?
 
-    @Option(help: ArgumentHelp("Only messages received on or after this day.", valueName: "YYYY-MM-DD"))
+    @Option(
+        help: ArgumentHelp("Only messages received on or after this day.", valueName: "YYYY-MM-DD"),
+        transform: { typed in
+            guard let day = MessageFilter.day(typed: typed) else {
+                throw ValidationError("'\(typed)' is not a day; write it as YYYY-MM-DD, e.g. 2026-11-01")
+            }
+            return day
+        })
     var since: String?
 
-    func validate() throws {
-        if let status, MessageStatus(typed: status) == nil {
-            throw ValidationError(
-                "'\(status)' is not a status; use one of: \(MessageStatus.allCases.map(\.rawValue).joined(separator: ", "))"
-            )
-        }
-        if let kind, MessageFilter.kind(typed: kind) == nil {
-            throw ValidationError("'\(kind)' is not a kind; use message or contact-request")
-        }
-        if let since, MessageFilter.day(typed: since) == nil {
-            throw ValidationError("'\(since)' is not a day; write it as YYYY-MM-DD, e.g. 2026-11-01")
-        }
-    }
-
     func execute() throws(ChairError) {
-        let filter = MessageFilter(
-            status: status.flatMap(MessageStatus.init(typed:)), kind: kind.flatMap(MessageFilter.kind(typed:)),
-            sinceDay: since.flatMap(MessageFilter.day(typed:)))
+        let filter = MessageFilter(status: status, kind: kind, sinceDay: since)
         let messages = try store.unlock(options).fetchMessagesForChair().filter(filter.matches)
         guard !messages.isEmpty else {
             printStatus(filter.isEmpty ? "chair: no messages yet" : "chair: no messages match")
