@@ -166,25 +166,10 @@ struct Bodies: AsyncParsableCommand {
             if envelopeBytes.isEmpty {
                 text += "form_token=\(token)&\(form)\n"
             } else {
-                let challenge = FormTokens.proofOfWorkChallenge(token: token, envelope: envelopeBytes)
-                text += "form_token=\(token)&pow=\(solve(challenge))&envelope=\(encodedEnvelope)\n"
+                let proof = ProofOfWork.solve(ProofOfWork.challenge(token: token, envelope: envelopeBytes), bits: bits)
+                text += "form_token=\(token)&pow=\(proof)&envelope=\(encodedEnvelope)\n"
             }
         }
         try Data(text.utf8).write(to: URL(fileURLWithPath: output))
-    }
-
-    /// The proof of work the browser finds: SHA-512(challenge ":" n) with `bits` leading zeros.
-    func solve(_ challenge: String) -> Int {
-        var counter = 0
-        while true {
-            let digest = SHA512.hash(Array("\(challenge):\(counter)".utf8))
-            var zeros = 0
-            for byte in digest {
-                zeros += byte.leadingZeroBitCount
-                if byte != 0 { break }
-            }
-            if zeros >= bits { return counter }
-            counter += 1
-        }
     }
 }

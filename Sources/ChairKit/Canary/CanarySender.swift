@@ -138,7 +138,8 @@ struct CanarySender {
 
     /// Posts the envelope as the page's script does; returns the receipt code shown.
     private func post(_ envelope: [UInt8], page: FormPage) async throws(ChairError) -> String {
-        let proof = Self.proofOfWork(token: page.token, envelope: envelope, bits: page.proofOfWorkBits)
+        let proof = ProofOfWork.solve(
+            ProofOfWork.challenge(token: page.token, envelope: envelope), bits: page.proofOfWorkBits)
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         func encode(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
@@ -159,22 +160,6 @@ struct CanarySender {
                 "the relay did not take the canary (\(reason))", hint: "no canary was recorded; try again later")
         }
         return String(code.0)
-    }
-
-    /// The browser's proof of work (docs/RELAY-API.md section 5): SHA-512(token ":" hex(SHA-512
-    /// (envelope)) ":" n) starting with `bits` zero bits.
-    static func proofOfWork(token: String, envelope: [UInt8], bits: Int) -> String {
-        let challenge = token + ":" + Hex.encode(SHA512.hash(envelope)) + ":"
-        var counter = 0
-        while true {
-            var zeros = 0
-            for byte in SHA512.hash(Array((challenge + String(counter)).utf8)) {
-                zeros += byte.leadingZeroBitCount
-                if byte != 0 { break }
-            }
-            if zeros >= bits { return String(counter) }
-            counter += 1
-        }
     }
 
     /// Ordinary words, of a length drawn so that most canaries take the smallest size class, as

@@ -75,7 +75,8 @@ struct LostRanges {
         return "the relay's store was put back from an earlier copy: " + parts.joined(separator: "; ")
     }
 
-    private static func numbers(_ first: Int64, _ last: Int64) -> String {
+    /// "envelope 5", or "envelopes 3 to 6".
+    static func numbers(_ first: Int64, _ last: Int64) -> String {
         first == last ? "envelope \(first)" : "envelopes \(first) to \(last)"
     }
 }

@@ -140,13 +140,10 @@ extension PullCommand {
             + "its store was put back or rewritten without the relay noticing (a whole data folder restored, or rows "
             + "changed by hand); everything it still holds was fetched, and only what this store did not have was kept"
         guard let first = numberedAgain.first, let final = numberedAgain.last else { return text }
-        let contiguous = numberedAgain.count > 1 && final &- first == Int64(numberedAgain.count - 1)
+        let contiguous = final &- first == Int64(numberedAgain.count - 1)
         let numbers =
-            numberedAgain.count == 1
-            ? "envelope \(first)"
-            : contiguous
-                ? "envelopes \(first) to \(final)"
-                : "envelopes " + numberedAgain.map(String.init).joined(separator: ", ")
+            contiguous
+            ? LostRanges.numbers(first, final) : "envelopes " + numberedAgain.map(String.init).joined(separator: ", ")
         text +=
             numberedAgain.count == 1
             ? "; 1 of them reuses a number this store had already passed (\(numbers))"

@@ -109,30 +109,14 @@ public final class FormTokens: Sendable {
     /// How many used tokens are remembered (for tests).
     var rememberedCount: Int { used.withLock { $0.values.reduce(0) { $0 + $1.count } } }
 
-    /// The proof-of-work challenge for a browser-sealed post: the token and the envelope's hash,
-    /// so one solution cannot carry a second envelope.
-    public static func proofOfWorkChallenge(token: String, envelope: [UInt8]) -> String {
-        token + ":" + Hex.encode(SHA512.hash(envelope))
-    }
-
-    /// Whether SHA-512(challenge ":" solution) starts with `proofOfWorkBits` zero bits.
+    /// Whether `solution` is a proof of work for this token and envelope (`ProofOfWork`).
     func isProofOfWork(_ solution: String?, token: String, envelope: [UInt8]) -> Bool {
+        // Bounded and digits only before any hashing: the solution is outside input.
         guard let solution, solution.utf8.count <= 20, solution.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
             return false
         }
-        let digest = SHA512.hash(
-            Array("\(Self.proofOfWorkChallenge(token: token, envelope: envelope)):\(solution)".utf8))
-        var remaining = proofOfWorkBits
-        for byte in digest {
-            if remaining <= 0 { return true }
-            if remaining >= 8 {
-                guard byte == 0 else { return false }
-                remaining -= 8
-            } else {
-                return byte >> (8 - remaining) == 0
-            }
-        }
-        return true
+        return ProofOfWork.isSolution(
+            solution, to: ProofOfWork.challenge(token: token, envelope: envelope), bits: proofOfWorkBits)
     }
 
     /// Reads the token key from the data folder, or makes it there (mode 0600) the first time, so
