@@ -3,7 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "blind-relay",
-    platforms: [.macOS(.v14)],
+    // Linux only: glibc calls (malloc_trim, mallopt, prctl) are unconditional, so no Apple
+    // platform is named here (README, "Linux only").
     products: [
         .executable(name: "chair", targets: ["chair"]),
         .executable(name: "relay", targets: ["relay"]),
@@ -46,6 +47,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -83,7 +85,8 @@ let package = Package(
         // Regenerates Tests/EnvelopeTests/Vectors with fixed randomness (`make vectors`).
         .executableTarget(name: "envelope-vectors", dependencies: ["Envelope", "Sodium"]),
         // Helpers the test targets share: temporary folders, running a built executable.
-        .target(name: "TestSupport", path: "Tests/Support"),
+        // relay_launcher.py is the Python harnesses' copy of RelayProcess.swift.
+        .target(name: "TestSupport", path: "Tests/Support", exclude: ["relay_launcher.py"]),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium", "CSodium"]),
         .testTarget(name: "FormDecodingTests", dependencies: ["FormDecoding"]),
         // Replays every input in Tests/Fuzz/Regressions through the fuzzed parsers.
@@ -106,6 +109,7 @@ let package = Package(
             dependencies: [
                 "RelayKit", "RelayProtocol", "Envelope", "Sodium", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -38,6 +38,8 @@ public struct SubmissionField: Sendable {
     public let recordName: String
     /// Its name in the web form (and in the catalogue keys `name.…` and `field.….label`).
     public let formName: String
+    /// Its key in the chair's JSON (`chair read --json`); a contact field's is inside `contact`.
+    public let jsonName: String
     public let kind: Kind
     /// The accepted values of a token field, in the order the form offers them.
     public let tokens: [String]
@@ -71,50 +73,54 @@ public struct SubmissionField: Sendable {
     }
 
     public static let message = text(
-        0x01, "message", form: "message", maximum: 15_000, label: "Message:", shown: .box(rows: 10, hint: true)
+        0x01, "message", form: "message", json: "message", maximum: 15_000, label: "Message:",
+        shown: .box(rows: 10, hint: true)
     ) {
         $0.message
     } write: {
         $0.message = $1
     }
     public static let category = SubmissionField(
-        tag: 0x02, recordName: "category", formName: "category", kind: .token,
+        tag: 0x02, recordName: "category", formName: "category", jsonName: "category", kind: .token,
         tokens: Submission.Category.allCases.map(\.rawValue), maximumCharacters: 200, chairLabel: "Category:",
         presentation: .list(prefix: "category"), reader: { $0.category?.rawValue },
         writer: { $0.category = Submission.Category(rawValue: $1) })
     public static let location = text(
-        0x03, "where", form: "where", maximum: 1_000, label: "Where:", shown: .line(hint: false)
+        0x03, "where", form: "where", json: "location", maximum: 1_000, label: "Where:", shown: .line(hint: false)
     ) {
         $0.location
     } write: {
         $0.location = $1
     }
-    public static let time = text(0x04, "when", form: "when", maximum: 1_000, label: "When:", shown: .line(hint: false))
-    {
+    public static let time = text(
+        0x04, "when", form: "when", json: "time", maximum: 1_000, label: "When:", shown: .line(hint: false)
+    ) {
         $0.time
     } write: {
         $0.time = $1
     }
     public static let formLanguage = SubmissionField(
-        tag: 0x05, recordName: "form-language", formName: "form_language", kind: .languageTag, tokens: [],
+        tag: 0x05, recordName: "form-language", formName: "form_language", jsonName: "formLanguage", kind: .languageTag,
+        tokens: [],
         maximumCharacters: 200, chairLabel: "Form language:", presentation: .hidden, reader: { $0.formLanguage },
         writer: { $0.formLanguage = $1 })
     public static let contactName = text(
-        0x20, "contact-name", form: "contact_name", maximum: 200, label: "Name:", shown: .line(hint: false)
+        0x20, "contact-name", form: "contact_name", json: "name", maximum: 200, label: "Name:",
+        shown: .line(hint: false)
     ) {
         $0.contact?.name
     } write: {
         $0.contact?.name = $1
     }
     public static let contactMethod = SubmissionField(
-        tag: 0x21, recordName: "contact-method", formName: "contact_method", kind: .token,
+        tag: 0x21, recordName: "contact-method", formName: "contact_method", jsonName: "method", kind: .token,
         tokens: ContactRequest.Method.allCases.map(\.rawValue), maximumCharacters: 200, chairLabel: "How:",
         presentation: .radios(prefix: "method"), reader: { $0.contact?.method.rawValue },
         writer: { submission, value in
             if let method = ContactRequest.Method(rawValue: value) { submission.contact?.method = method }
         })
     public static let contactDetails = text(
-        0x22, "contact-details", form: "contact_details", maximum: 1_000, label: "Details:",
+        0x22, "contact-details", form: "contact_details", json: "details", maximum: 1_000, label: "Details:",
         shown: .box(rows: 3, hint: false)
     ) {
         $0.contact?.details
@@ -122,7 +128,7 @@ public struct SubmissionField: Sendable {
         $0.contact?.details = $1
     }
     public static let contactTimes = text(
-        0x23, "contact-times", form: "contact_times", maximum: 1_000, label: "Safe times:",
+        0x23, "contact-times", form: "contact_times", json: "safeTimes", maximum: 1_000, label: "Safe times:",
         shown: .line(hint: true)
     ) {
         $0.contact?.safeTimes
@@ -130,12 +136,13 @@ public struct SubmissionField: Sendable {
         $0.contact?.safeTimes = $1
     }
     public static let contactVoicemail = SubmissionField(
-        tag: 0x24, recordName: "contact-voicemail", formName: "contact_voicemail", kind: .yesNo,
+        tag: 0x24, recordName: "contact-voicemail", formName: "contact_voicemail", jsonName: "mayLeaveMessage",
+        kind: .yesNo,
         tokens: ["yes", "no"], maximumCharacters: 200, chairLabel: "Leave a message:",
         presentation: .radios(prefix: "voicemail"), reader: { $0.contact?.mayLeaveMessage.map { $0 ? "yes" : "no" } },
         writer: { $0.contact?.mayLeaveMessage = $1 == "yes" })
     public static let contactLanguage = text(
-        0x25, "contact-language", form: "contact_language", maximum: 200, label: "Language:",
+        0x25, "contact-language", form: "contact_language", json: "language", maximum: 200, label: "Language:",
         shown: .line(hint: false)
     ) {
         $0.contact?.language
@@ -143,7 +150,7 @@ public struct SubmissionField: Sendable {
         $0.contact?.language = $1
     }
     public static let contactAvoid = text(
-        0x26, "contact-avoid", form: "contact_avoid", maximum: 1_000, label: "Avoid:",
+        0x26, "contact-avoid", form: "contact_avoid", json: "avoid", maximum: 1_000, label: "Avoid:",
         shown: .box(rows: 2, hint: true)
     ) {
         $0.contact?.avoid
@@ -165,34 +172,42 @@ public struct SubmissionField: Sendable {
 
     /// A text field with a property of its own in `Submission`.
     private static func text(
-        _ tag: UInt8, _ recordName: String, form: String, maximum: Int, label: String, shown: Presentation,
-        read: @escaping @Sendable (Submission) -> String?, write: @escaping @Sendable (inout Submission, String) -> Void
+        _ tag: UInt8, _ recordName: String, form: String, json: String, maximum: Int, label: String,
+        shown: Presentation, read: @escaping @Sendable (Submission) -> String?,
+        write: @escaping @Sendable (inout Submission, String) -> Void
     ) -> SubmissionField {
         SubmissionField(
-            tag: tag, recordName: recordName, formName: form, kind: .text, tokens: [], maximumCharacters: maximum,
-            chairLabel: label, presentation: shown, reader: read, writer: write)
+            tag: tag, recordName: recordName, formName: form, jsonName: json, kind: .text, tokens: [],
+            maximumCharacters: maximum, chairLabel: label, presentation: shown, reader: read, writer: write)
     }
 
     /// A field kept in `Submission.additional`: all a new field needs is one of these in `all`
-    /// (and its words in the catalogues).
+    /// (and its words in the catalogues). Its JSON name is its record name in camel case,
+    /// without `contact-` (`contact-pronouns` is `pronouns` inside `contact`).
     public init(
         tag: UInt8, recordName: String, formName: String, kind: Kind = .text, tokens: [String] = [],
         maximumCharacters: Int, chairLabel: String, presentation: Presentation
     ) {
+        let words = recordName.split(separator: "-").drop { (0x20...0x2F).contains(tag) && $0 == "contact" }
+        let jsonName =
+            (words.first.map(String.init) ?? "")
+            + words.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
         self.init(
-            tag: tag, recordName: recordName, formName: formName, kind: kind, tokens: tokens,
+            tag: tag, recordName: recordName, formName: formName, jsonName: jsonName, kind: kind, tokens: tokens,
             maximumCharacters: maximumCharacters, chairLabel: chairLabel, presentation: presentation,
             reader: { $0.additional[recordName] }, writer: { $0.additional[recordName] = $1 })
     }
 
     private init(
-        tag: UInt8, recordName: String, formName: String, kind: Kind, tokens: [String], maximumCharacters: Int,
-        chairLabel: String, presentation: Presentation, reader: @escaping @Sendable (Submission) -> String?,
+        tag: UInt8, recordName: String, formName: String, jsonName: String, kind: Kind, tokens: [String],
+        maximumCharacters: Int, chairLabel: String, presentation: Presentation,
+        reader: @escaping @Sendable (Submission) -> String?,
         writer: @escaping @Sendable (inout Submission, String) -> Void
     ) {
         self.tag = tag
         self.recordName = recordName
         self.formName = formName
+        self.jsonName = jsonName
         self.kind = kind
         self.tokens = tokens
         self.maximumCharacters = maximumCharacters

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import RelayKit
 
 /// A bare Hummingbird server, set up as the relay is, that does nothing with a post but read it
 /// and answer: the floor the relay's own figures stand on. With `--wait-ms` each answer first
@@ -23,8 +24,12 @@ struct HTTPFloor: AsyncParsableCommand {
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in
-                FileHandle.standardOutput.write(
-                    Data("listening on 127.0.0.1:\(channel.localAddress?.port ?? 0)\n".utf8))
+                // As the relay tells it: the benchmark starts both with one launcher.
+                do throws(ReadinessNotice.Failure) {
+                    try ReadinessNotice.send(listeningOn: ReadinessNotice.address(of: channel))
+                } catch {
+                    FileHandle.standardError.write(Data("relay-bench: \(error.description)\n".utf8))
+                }
             })
         try await app.runService()
     }

@@ -19,6 +19,9 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "Tests" / "Support"))
+sys.dont_write_bytecode = True  # no __pycache__ in a Swift target's folder
+from relay_launcher import NotReady, launch  # noqa: E402
 PASSPHRASE = "quarry nimbus tulip ferret gazebo"
 MESSAGE = ("I want to tell you what happened to my family at the bus station last week. " * 27)[:2048]
 
@@ -28,6 +31,13 @@ def run(*command, env=None, input=None, check=True):
     if check and result.returncode != 0:
         sys.exit(f"bench: {' '.join(map(str, command))} failed:\n{result.stderr.decode()}")
     return result
+
+
+def launch_or_exit(*command, env, log_path):
+    try:
+        return launch(command, env, log_path)
+    except NotReady as problem:
+        sys.exit(f"bench: {problem}")
 
 
 class Relay:
@@ -44,16 +54,7 @@ class Relay:
                    BLIND_RELAY_MAX_STORED_ENVELOPES="100000000", BLIND_RELAY_MAX_STORED_BYTES=str(1 << 40))
         env.update({f"BLIND_RELAY_{k.upper()}": str(v) for k, v in settings.items()})
         env["BLIND_RELAY_LOG_LEVEL"] = "info"
-        self.log = open(folder / "relay.log", "wb")
-        self.process = subprocess.Popen([str(bin_dir / "relay")], env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            match = re.search(r"listening on 127\.0\.0\.1:(\d+)", (folder / "relay.log").read_text(errors="replace"))
-            if match:
-                self.address = f"http://127.0.0.1:{match.group(1)}"
-                return
-            time.sleep(0.05)
-        sys.exit("bench: the relay did not start:\n" + (folder / "relay.log").read_text())
+        self.process, self.log, self.address = launch_or_exit(bin_dir / "relay", env=env, log_path=folder / "relay.log")
 
     def status(self, field):
         text = open(f"/proc/{self.process.pid}/status").read()
@@ -81,18 +82,9 @@ class HTTPFloor:
 
     def __init__(self, bin_dir, folder, wait_ms):
         folder.mkdir(parents=True, exist_ok=True)
-        self.log_path = folder / f"floor-{wait_ms}.log"
-        self.log = open(self.log_path, "wb")
-        self.process = subprocess.Popen([str(bin_dir / "relay-bench"), "http-floor", "--wait-ms", str(wait_ms)],
-                                        stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            match = re.search(r"^listening on 127\.0\.0\.1:(\d+)", self.log_path.read_text(errors="replace"), re.M)
-            if match:
-                self.address = f"http://127.0.0.1:{match.group(1)}"
-                return
-            time.sleep(0.05)
-        sys.exit("bench: the HTTP floor server did not start:\n" + self.log_path.read_text())
+        self.process, self.log, self.address = launch_or_exit(
+            bin_dir / "relay-bench", "http-floor", "--wait-ms", str(wait_ms), env=dict(os.environ),
+            log_path=folder / f"floor-{wait_ms}.log")
 
     def stop(self):
         self.process.terminate()

@@ -122,6 +122,9 @@ struct ChairWorkflowTests {
         let json = try await setup.chair(["stats", "--json"])
         let parsed = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
         #expect(parsed?["threshold"] as? Int == 5)
+        let both = try await setup.chair(["stats", "--csv", "--json"])
+        #expect(both.status != 0)
+        #expect(both.standardError.contains("--csv"))
     }
 
     @Test("the chart is well-formed SVG with one bar per month")

@@ -4,11 +4,10 @@ Each test gets its own folder, chair identity and relay process on a free loopba
 """
 import json
 import os
-import re
 import shutil
+import sys
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,9 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "Tests" / "Support"))
+sys.dont_write_bytecode = True  # no __pycache__ in a Swift target's folder
+from relay_launcher import launch  # noqa: E402
 BIN = Path(os.environ.get("BLIND_RELAY_BIN", ROOT / ".build" / "debug"))
 ARTIFACTS = Path(os.environ.get("BLIND_RELAY_ARTIFACTS", ROOT / ".build" / "browser-artifacts"))
 PASSPHRASE = "quarry nimbus tulip ferret gazebo"
@@ -55,19 +57,7 @@ class LiveRelay:
             # Again on the same port: the chair's store knows the relay by its address.
             env["BLIND_RELAY_PORT"] = self.address.rsplit(":", 1)[1]
         self.log_path = folder / "relay.log"
-        self.log_file = open(self.log_path, "wb")
-        self.process = subprocess.Popen([str(BIN / "relay")], env=env, stdout=self.log_file,
-                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            match = re.search(r"listening on 127\.0\.0\.1:(\d+)", self.log_path.read_text(errors="replace"))
-            if match:
-                self.address = f"http://127.0.0.1:{match.group(1)}"
-                return
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.05)
-        raise RuntimeError("the relay did not start:\n" + self.log_path.read_text(errors="replace"))
+        self.process, self.log_file, self.address = launch([BIN / "relay"], env, self.log_path)
 
     def chair(self, *arguments, check=True, stdin=b"", identity=None):
         env = dict(os.environ, BLIND_RELAY_PASSPHRASE=PASSPHRASE, SWIFT_BACKTRACE="enable=no")

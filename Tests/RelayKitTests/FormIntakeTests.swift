@@ -129,6 +129,12 @@ struct FormIntakeTests {
             body: "message=hi&category=weather",
             status: .badRequest, pageMustContain: ["Choose the kind of incident"]),
         BadPost(
+            name: "an answer to 'leave a message?' the form never offered",
+            contentType: "application/x-www-form-urlencoded",
+            body:
+                "message=hi&wants_contact=yes&contact_method=phone&contact_details=07700+900123&contact_voicemail=maybe",
+            status: .badRequest, pageMustContain: ["Choose whether a message may be left", "07700 900123"]),
+        BadPost(
             name: "wrong content type", contentType: "text/plain", body: "message=hello",
             status: .unsupportedMediaType, pageMustContain: ["only accepts the contact form"]),
         BadPost(

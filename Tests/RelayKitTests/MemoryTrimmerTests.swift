@@ -8,16 +8,16 @@ struct MemoryTrimmerTests {
     @Test("trims once after requests stop, never while they come, and not again until more came")
     func trimsOnlyWhenQuiet() {
         let trimmer = MemoryTrimmer()
-        #expect(!trimmer.look(), "nothing happened yet")
+        #expect(!trimmer.isTimeToTrim(), "nothing happened yet")
         trimmer.noteRequest()
-        #expect(!trimmer.look(), "requests came since the last look: busy")
+        #expect(!trimmer.isTimeToTrim(), "requests came since the last look: busy")
         trimmer.noteRequest()
-        #expect(!trimmer.look(), "still busy")
-        #expect(trimmer.look(), "a quiet interval after requests: trim")
-        #expect(!trimmer.look(), "already trimmed")
+        #expect(!trimmer.isTimeToTrim(), "still busy")
+        #expect(trimmer.isTimeToTrim(), "a quiet interval after requests: trim")
+        #expect(!trimmer.isTimeToTrim(), "already trimmed")
         trimmer.noteRequest()
-        #expect(!trimmer.look())
-        #expect(trimmer.look(), "quiet again after more requests: trim again")
+        #expect(!trimmer.isTimeToTrim())
+        #expect(trimmer.isTimeToTrim(), "quiet again after more requests: trim again")
     }
 
     /// The resident size after a surge of small allocations drops once the trimmer runs. Other
@@ -41,8 +41,9 @@ struct MemoryTrimmerTests {
         for block in blocks.dropLast() { free(block) }
         let before = residentKiB()
         trimmer.noteRequest()
-        trimmer.look()
-        #expect(trimmer.look())
+        _ = trimmer.isTimeToTrim()
+        #expect(trimmer.isTimeToTrim())
+        MemoryTrimmer.trim()
         let after = residentKiB()
         blocks.last.map { free($0) }
         #expect(before - after > 128 * 1_024, "resident KiB before \(before), after \(after)")

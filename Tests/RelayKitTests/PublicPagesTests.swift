@@ -2,11 +2,12 @@ import Envelope
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import RelayKit
 import RelayProtocol
 import Sodium
 import TestSupport
 import Testing
+
+@testable import RelayKit
 
 /// Whether `solution` is a proof of work for `token` and `envelope` at `bits`, checked the way
 /// the browser checks it.
@@ -78,6 +79,19 @@ struct PublicPagesTests {
         let english = try keys("en.json")
         #expect(english.count > 80)
         #expect(try keys("cy.json") == english)
+    }
+
+    @Test("a choice field without refusal words of its own is refused by name in every language")
+    func genericChoiceRefusal() throws {
+        let catalogues = try Catalogues.load()
+        #expect(catalogues.all.count >= 2)
+        for catalogue in catalogues.all {
+            let refusal = SubmissionForm.FieldError(field: .category, key: "error.choice", fieldNameValue: .category)
+                .message(catalogue)
+            #expect(refusal != "error.choice" && !refusal.contains("{"), "\(catalogue.code): \(refusal)")
+            #expect(refusal.contains(catalogue.text("name.category")), "\(catalogue.code): \(refusal)")
+        }
+        #expect(SubmissionForm.choiceErrorKeys[.category] == "error.category", "category keeps its own words")
     }
 
     @Test("scripts and the stylesheet carry integrity hashes that match what is served and the manifest")

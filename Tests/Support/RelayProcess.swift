@@ -1,6 +1,9 @@
 import Foundation
 
 /// A real `relay` process on a free loopback port, with its own folders, stopped on release.
+///
+/// It waits for the relay's readiness notice (`NOTIFY_SOCKET`, as systemd hears it), never for a
+/// line in the log: Tests/Support/relay_launcher.py does the same for the Python harnesses.
 public final class RelayProcess: @unchecked Sendable {
     /// The folder holding keys/, data/, tmp/ and the log.
     public let folder: URL
@@ -34,14 +37,18 @@ public final class RelayProcess: @unchecked Sendable {
         merged["BLIND_RELAY_DATA_DIR"] = dataDirectory.path
         merged["BLIND_RELAY_MIN_SECONDS_ON_PAGE"] = "0"
         for (key, value) in environment { merged[key] = value }
-        process.environment = merged
         process.standardOutput = logHandle
         process.standardError = logHandle
         process.standardInput = FileHandle.nullDevice
+        let notices = try ReadinessListener(path: folder.appendingPathComponent("notify").path)
+        merged["NOTIFY_SOCKET"] = notices.path
+        process.environment = merged
         try process.run()
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            if let match = log.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/), let port = Int(match.1) {
+            if let address = notices.receiveAddress(),
+                let port = address.split(separator: ":").last.flatMap({ Int($0) })
+            {
                 self.port = port
                 return
             }
@@ -69,6 +76,54 @@ public final class RelayProcess: @unchecked Sendable {
     public var isRunning: Bool { process.isRunning }
 
     deinit { stop() }
+}
+
+/// The Unix datagram socket a relay's readiness notice arrives on (`READY=1`, `X_BLIND_RELAY_ADDRESS=`).
+public final class ReadinessListener {
+    public let path: String
+    private let descriptor: Int32
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(path: String) throws {
+        self.path = path
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw Failure(description: "the notify socket's path is too long: \(path)")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw Failure(description: "socket failed: errno \(errno)") }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard bound == 0 else {
+            let code = errno
+            close(descriptor)
+            throw Failure(description: "bind \(path) failed: errno \(code)")
+        }
+    }
+
+    /// The address in a waiting readiness notice, if one has come.
+    public func receiveAddress() -> String? {
+        var buffer = [UInt8](repeating: 0, count: 4_096)
+        let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+        guard count > 0 else { return nil }
+        let lines = String(decoding: buffer[..<count], as: UTF8.self).split(separator: "\n")
+        guard lines.contains("READY=1") else { return nil }
+        return lines.first { $0.hasPrefix("X_BLIND_RELAY_ADDRESS=") }.map { String($0.dropFirst(22)) }
+    }
+
+    deinit {
+        close(descriptor)
+        unlink(path)
+    }
 }
 
 /// Posts a form to the relay with curl, as a browser would, returning status and page.

@@ -26,44 +26,56 @@ enum MessageExport {
         return text
     }
 
+    /// The message as one JSON object: what the relay said of it, each field of the submission
+    /// under its `jsonName` (a contact request's inside `contact`; yes-no fields as true or
+    /// false), and its history.
     static func json(_ message: ChairStore.Message) -> String {
-        struct Contact: Encodable {
-            let name: String?, method: String, details: String, safeTimes: String?, mayLeaveMessage: Bool?
-            let language: String?, avoid: String?
+        var body: [String: JSONValue] = [
+            "number": .integer(message.number), "receivedHour": .string(message.receivedHour),
+            "receiptCode": .string(ReceiptCode.make(chain: message.chain)), "status": .string(message.status.rawValue),
+            "history": .array(
+                message.events.map { event in
+                    switch event.change {
+                    case .status(let status):
+                        .object(["date": .string(event.date.ISO8601Format()), "status": .string(status.rawValue)])
+                    case .note(let note): .object(["date": .string(event.date.ISO8601Format()), "note": .string(note)])
+                    }
+                }),
+        ]
+        if let problem = message.problem { body["unreadableBecause"] = .string(problem) }
+        if let submission = message.submission {
+            body["kind"] = .string(submission.kind.rawValue)
+            var contact: [String: JSONValue] = [:]
+            for field in SubmissionField.all {
+                guard let value = field.value(in: submission) else { continue }
+                let json: JSONValue = field.kind == .yesNo ? .bool(value == "yes") : .string(value)
+                if field.isContactField { contact[field.jsonName] = json } else { body[field.jsonName] = json }
+            }
+            if submission.contact != nil { body["contact"] = .object(contact) }
         }
-        struct Event: Encodable {
-            let date: Date, status: String?, note: String?
-        }
-        struct Body: Encodable {
-            let number: Int64, receivedHour: String, receiptCode: String, status: String
-            let kind: String?, category: String?, location: String?, time: String?, formLanguage: String?
-            let message: String?, contact: Contact?, unreadableBecause: String?, history: [Event]
-            /// Fields of the table with no property of their own, by record name; absent when none.
-            let additional: [String: String]?
-        }
-        let submission = message.submission
-        let body = Body(
-            number: message.number, receivedHour: message.receivedHour,
-            receiptCode: ReceiptCode.make(chain: message.chain),
-            status: message.status.rawValue, kind: submission?.kind.rawValue, category: submission?.category?.rawValue,
-            location: submission?.location, time: submission?.time, formLanguage: submission?.formLanguage,
-            message: submission?.message,
-            contact: submission?.contact.map {
-                Contact(
-                    name: $0.name, method: $0.method.rawValue, details: $0.details, safeTimes: $0.safeTimes,
-                    mayLeaveMessage: $0.mayLeaveMessage, language: $0.language, avoid: $0.avoid)
-            },
-            unreadableBecause: message.problem,
-            history: message.events.map { event in
-                switch event.change {
-                case .status(let status): Event(date: event.date, status: status.rawValue, note: nil)
-                case .note(let note): Event(date: event.date, status: nil, note: note)
-                }
-            }, additional: submission.flatMap { $0.additional.isEmpty ? nil : $0.additional })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
         let json = (try? encoder.encode(body)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return SubmissionText.escapingInvisibles(inJSON: json) + "\n"
+    }
+
+    /// A JSON value whose keys come from the field table, not from a Swift type.
+    enum JSONValue: Encodable {
+        case string(String)
+        case integer(Int64)
+        case bool(Bool)
+        case array([JSONValue])
+        case object([String: JSONValue])
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .string(let value): try container.encode(value)
+            case .integer(let value): try container.encode(value)
+            case .bool(let value): try container.encode(value)
+            case .array(let values): try container.encode(values)
+            case .object(let members): try container.encode(members)
+            }
+        }
     }
 }

@@ -86,6 +86,19 @@ struct Statistics {
 
     // MARK: Output
 
+    /// The three ways the counts are printed.
+    enum Format: String, CaseIterable {
+        case table, csv, json
+    }
+
+    func render(as format: Format) -> String {
+        switch format {
+        case .table: renderTable()
+        case .csv: renderCSV()
+        case .json: renderJSON()
+        }
+    }
+
     func renderTable() -> String {
         var text = "Submissions by month\n"
         text += TextTable.render(

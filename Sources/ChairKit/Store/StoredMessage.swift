@@ -9,7 +9,7 @@ import Sodium
 /// Layout, integers big-endian:
 ///
 ///     u8 version (1) || i64 relay_sequence || u8 len || received_hour || chain (32)
-///     || u8 kind (1 record, 2 unreadable) || u32 len || content || u32 len || events (JSON)
+///     || u8 kind (`ContentKind`) || u32 len || content || u32 len || events (JSON)
 ///
 /// where `content` is the record, or, when unreadable, the reason in UTF-8, a zero byte and the
 /// envelope; `events` is the JSON array of `WorkflowEvent`s, oldest first.
@@ -22,26 +22,32 @@ struct StoredMessage {
 
     static let version: UInt8 = 1
 
+    /// Which of `ChairStore.Incoming.Content`'s cases the content bytes hold; the byte is stored.
+    enum ContentKind: UInt8 {
+        case record = 1
+        case unreadable = 2
+    }
+
     /// Why a row's plaintext could not be read.
     struct Malformed: Error {}
 
     func encode() throws -> SecretBytes {
         let hour = Array(receivedHour.utf8)
         guard hour.count <= 255, chain.count == 32 else { throw Malformed() }
-        let kind: UInt8
+        let kind: ContentKind
         let contentBytes: SecretBytes
         switch content {
         case .record(let record):
-            kind = 1
+            kind = .record
             contentBytes = record
         case .unreadable(let envelope, let problem):
-            kind = 2
+            kind = .unreadable
             contentBytes = SecretBytes(copying: Array(problem.utf8) + [0] + envelope)
         }
         let eventBytes = SecretBytes(copying: try JSONEncoder().encode(events))
         var head: [UInt8] = [Self.version]
         head += Self.bigEndian(UInt64(bitPattern: relaySequence), bytes: 8)
-        head += [UInt8(hour.count)] + hour + chain + [kind]
+        head += [UInt8(hour.count)] + hour + chain + [kind.rawValue]
         let total = head.count + 4 + contentBytes.count + 4 + eventBytes.count
         return SecretBytes(count: total) { (output: UnsafeMutableRawBufferPointer) in
             var offset = 0
@@ -72,17 +78,16 @@ struct StoredMessage {
             let sequence = Int64(bitPattern: try number(8))
             let hour = String(decoding: try take(Int(try take(1)[0])), as: UTF8.self)
             let chain = Array(try take(32))
-            let kind = try take(1)[0]
+            guard let kind = ContentKind(rawValue: try take(1)[0]) else { throw Malformed() }
             let contentBytes = try take(Int(try number(4)))
             let content: ChairStore.Incoming.Content
             switch kind {
-            case 1: content = .record(SecretBytes(copying: contentBytes))
-            case 2:
+            case .record: content = .record(SecretBytes(copying: contentBytes))
+            case .unreadable:
                 let zero = contentBytes.firstIndex(of: 0) ?? contentBytes.count
                 content = .unreadable(
                     envelope: Array(contentBytes[min(zero + 1, contentBytes.count)...]),
                     problem: String(decoding: contentBytes[..<zero], as: UTF8.self))
-            default: throw Malformed()
             }
             let events = try JSONDecoder().decode([WorkflowEvent].self, from: Data(try take(Int(try number(4)))))
             guard offset == bytes.count else { throw Malformed() }

@@ -18,11 +18,7 @@ struct StatsCommand: ChairSubcommand {
     @OptionGroup var options: IdentityOptions
     @OptionGroup var store: StoreOptions
 
-    @Flag(help: "Print comma-separated values.")
-    var csv = false
-
-    @Flag(help: "Print JSON.")
-    var json = false
+    @Flag var format: Statistics.Format = .table
 
     @Option(
         help: ArgumentHelp("Also write a bar chart of submissions per month to this SVG file.", valueName: "file.svg"))
@@ -32,16 +28,26 @@ struct StatsCommand: ChairSubcommand {
     var threshold = 5
 
     func validate() throws {
-        if csv && json { throw ValidationError("choose one of --csv and --json") }
         if threshold < 1 { throw ValidationError("--threshold must be at least 1") }
     }
 
     func execute() throws(ChairError) {
         let statistics = Statistics(messages: try store.unlock(options).fetchMessagesForChair(), threshold: threshold)
-        print(csv ? statistics.renderCSV() : json ? statistics.renderJSON() : statistics.renderTable(), terminator: "")
+        print(statistics.render(as: format), terminator: "")
         if let chart {
             try PrivateFile.create(at: chart, contents: Array(BarChart.render(statistics).utf8))
             printStatus("chair: wrote the chart to \(chart)")
+        }
+    }
+}
+
+/// `--table` (the default), `--csv` or `--json`: ArgumentParser refuses two of them together.
+extension Statistics.Format: EnumerableFlag {
+    static func help(for value: Self) -> ArgumentHelp? {
+        switch value {
+        case .table: "Print a table."
+        case .csv: "Print comma-separated values."
+        case .json: "Print JSON."
         }
     }
 }

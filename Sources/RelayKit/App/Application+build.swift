@@ -85,7 +85,14 @@ public func buildApplication(
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: nil,
             availableConnectionsDelegate: MaximumAvailableConnections(configuration.maximumConnections)),
-        services: [memoryTrimmer], logger: logger)
+        services: [memoryTrimmer, EventLoopWatch(logger: logger)],
+        onServerRunning: { channel in
+            do throws(ReadinessNotice.Failure) {
+                try ReadinessNotice.send(listeningOn: ReadinessNotice.address(of: channel))
+            } catch {
+                logger.error("\(error.description)")
+            }
+        }, logger: logger)
 }
 
 /// What the operator should know about this configuration, in plain words.

@@ -1,4 +1,5 @@
 import CLinux
+import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
@@ -21,10 +22,9 @@ final class MemoryTrimmer: Service, Sendable {
         requests.add(1, ordering: .relaxed)
     }
 
-    /// Trims when requests came since the last trim but none since the last look.
-    /// - Returns: whether it trimmed.
-    @discardableResult
-    func look() -> Bool {
+    /// Whether to trim now: requests came since the last trim but none since the last look.
+    /// A yes counts as the trim, which the caller does next.
+    func isTimeToTrim() -> Bool {
         let count = requests.load(ordering: .relaxed)
         return state.withLock { state in
             if count != state.countAtLastLook {
@@ -32,10 +32,15 @@ final class MemoryTrimmer: Service, Sendable {
                 return false
             }
             guard !state.trimmedSinceLastRequest else { return false }
-            malloc_trim(0)
             state.trimmedSinceLastRequest = true
             return true
         }
+    }
+
+    /// Hands freed memory back to the system. It walks every arena under its lock and can take
+    /// milliseconds, so `run` calls it on NIO's pool for blocking work, never on an event loop.
+    static func trim() {
+        _ = malloc_trim(0)  // returns only whether memory was released
     }
 
     func run() async throws {
@@ -43,7 +48,9 @@ final class MemoryTrimmer: Service, Sendable {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try? await Task.sleep(for: self.interval)
-                self.look()
+                if self.isTimeToTrim() {
+                    try? await NIOThreadPool.singleton.runIfActive { Self.trim() }
+                }
             }
         }
     }

@@ -191,7 +191,9 @@ struct RelaySetting: Sendable {
             "# allocator told to overwrite freed memory (GLIBC_TUNABLES), and turns core dumps off for",
             "# itself. BLIND_RELAY_MEMORY_HYGIENE=off (environment only) skips the first, to measure its cost.",
             "# It runs Swift concurrency on NIO's event loops, and says so in its log at start;",
-            "# BLIND_RELAY_NIO_EXECUTOR=off (environment only) keeps Swift's own executor.",
+            "# BLIND_RELAY_NIO_EXECUTOR=off (environment only) keeps Swift's own executor. It warns",
+            "# \"event loop N ran M ms late\" when a loop was held up 250 ms or more. Under systemd",
+            "# (Type=notify) it says it is ready once it listens, through NOTIFY_SOCKET.",
         ]
         return lines.joined(separator: "\n") + "\n"
     }

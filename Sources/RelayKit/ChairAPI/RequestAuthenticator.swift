@@ -13,7 +13,7 @@ actor RequestAuthenticator {
     private let signingKeys: [[UInt8]]
     private let relayIdentity: [UInt8]
     private let clockWindow: Int64
-    private var seenNonces: [String: Int64] = [:]
+    private var seenNonces = SeenNonces()
     private let nonceLimit = 100_000
     /// When this process started: the nonces seen before it are forgotten, so no request signed
     /// before it is accepted after it (a captured request cannot replay across a restart).
@@ -68,12 +68,12 @@ actor RequestAuthenticator {
             throw Refusal(reason: "the signature does not match the request")
         }
         // A nonce only needs remembering while its timestamp is still inside the window.
-        seenNonces = seenNonces.filter { $0.value >= current - clockWindow }
-        guard seenNonces[nonce] == nil else {
+        seenNonces.forget(before: current - clockWindow)
+        guard !seenNonces.contains(nonce) else {
             throw Refusal(reason: "this request was already received once (a replay)")
         }
         guard seenNonces.count < nonceLimit else { throw Refusal(reason: "too many requests; wait a few minutes") }
-        seenNonces[nonce] = timestamp
+        seenNonces.insert(nonce, timestamp: timestamp)
         return key
     }
 }

@@ -125,9 +125,7 @@ struct SubmissionForm: Sendable {
                         fieldNameValue: field))
             }
         }
-        if let category = text(.category), !SubmissionField.category.accepts(category) {
-            errors.append(FieldError(field: .category, key: "error.category"))
-        }
+        checkChoices(contactFields: false)
         // Typed contact fields (not the choices, which a browser may send with the box unticked).
         let contactFields = Field.allCases.filter {
             $0.submissionField.map { $0.isContactField && $0.kind == .text } ?? false
@@ -139,14 +137,29 @@ struct SubmissionForm: Sendable {
             if text(.contactDetails) == nil {
                 errors.append(FieldError(field: .contactDetails, key: "error.details_missing"))
             }
-            if let voicemail = text(.contactVoicemail), !SubmissionField.contactVoicemail.accepts(voicemail) {
-                errors.append(FieldError(field: .contactVoicemail, key: "error.voicemail"))
-            }
+            checkChoices(contactFields: true)
         } else if contactFields.contains(where: { text($0) != nil }) {
             errors.append(FieldError(field: .wantsContact, key: "error.untick"))
         }
         if let language = text(.formLanguage), !offeredLanguages.contains(language) {
             errors.append(FieldError(field: .formLanguage, key: "error.form_language"))
+        }
+    }
+
+    /// The refusal of a value a choice field does not offer: the field's own words where the
+    /// catalogues have them, else `error.choice`, which names the field.
+    static let choiceErrorKeys: [Field: String] = [.category: "error.category", .contactVoicemail: "error.voicemail"]
+
+    /// Refuses a token or yes-no value the form never offered (a crafted post, or an old page).
+    /// The contact method is not here: it is required, and `validate` says so in its own words.
+    private mutating func checkChoices(contactFields: Bool) {
+        for field in Field.allCases where field != .contactMethod {
+            guard let target = field.submissionField, target.kind == .token || target.kind == .yesNo,
+                target.isContactField == contactFields, let value = text(field), !target.accepts(value)
+            else { continue }
+            let key = Self.choiceErrorKeys[field]
+            errors.append(
+                FieldError(field: field, key: key ?? "error.choice", fieldNameValue: key == nil ? field : nil))
         }
     }
 

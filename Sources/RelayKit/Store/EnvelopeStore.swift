@@ -1,6 +1,7 @@
 import Envelope
 import Foundation
 import GRDB
+import NIOPosix
 import RelayProtocol
 import Sodium
 
@@ -231,39 +232,53 @@ public final class EnvelopeStore: Sendable {
     private func appendEnvelopesOnce(_ envelopes: [[UInt8]], receivedAt date: Date) async throws -> [StoredEnvelope] {
         let hour = ReceivedHour.format(date)
         let quota = quota
-        let stored = try await writer.write { db in
-            var state = try Self.fetchState(db)
-            let bytes = envelopes.reduce(0) { $0 + $1.count }
-            guard state.count + envelopes.count <= quota.envelopes, state.bytes + bytes <= quota.bytes else {
-                throw AppendError.full
-            }
+        let highWater = highWater
+        let relayIdentity = relayIdentity
+        // Without a transaction of GRDB's own, so the mark is written on the writer's queue
+        // (never on an event loop), after the commit and in commit order.
+        return try await writer.writeWithoutTransaction { db in
             var stored: [StoredEnvelope] = []
-            stored.reserveCapacity(envelopes.count)
-            // Compiled once per connection, not once per submission.
-            let insert = try db.cachedStatement(
-                sql: "INSERT INTO envelope (sequence, received_hour, envelope, chain) VALUES (?, ?, ?, ?)")
-            for envelope in envelopes {
-                let next = state.headSequence + 1
-                let chain = HashChain.link(
-                    previous: state.headChain, sequence: next, receivedHour: hour, envelope: envelope)
-                try insert.execute(arguments: [next, hour, Data(envelope), Data(chain)])
-                state = State(
-                    headSequence: next, headChain: chain, count: state.count + 1, bytes: state.bytes + envelope.count)
-                stored.append(StoredEnvelope(sequence: next, receivedHour: hour, envelope: envelope, chain: chain))
+            try db.inTransaction(.immediate) {
+                stored = try Self.insert(envelopes, hour: hour, quota: quota, db)
+                return .commit
             }
-            try db.cachedStatement(
-                sql: """
-                    UPDATE store_state SET head_sequence = ?, head_chain = ?, stored_count = ?, stored_bytes = ?
-                    WHERE id = 1
-                    """
-            ).execute(arguments: [state.headSequence, Data(state.headChain), state.count, state.bytes])
+            if let last = stored.last {
+                // The envelopes are stored whatever happens here: a mark left behind only names
+                // fewer lost numbers after a restore, and the next commit writes it again.
+                try? highWater?.advance(to: last.sequence, relay: relayIdentity)
+            }
             return stored
         }
-        if let last = stored.last {
-            // The envelopes are stored whatever happens here: a mark left behind only names
-            // fewer lost numbers after a restore, and the next commit writes it again.
-            try? highWater?.advance(to: last.sequence, relay: relayIdentity)
+    }
+
+    private static func insert(
+        _ envelopes: [[UInt8]], hour: String, quota: (envelopes: Int, bytes: Int), _ db: Database
+    ) throws -> [StoredEnvelope] {
+        var state = try Self.fetchState(db)
+        let bytes = envelopes.reduce(0) { $0 + $1.count }
+        guard state.count + envelopes.count <= quota.envelopes, state.bytes + bytes <= quota.bytes else {
+            throw AppendError.full
         }
+        var stored: [StoredEnvelope] = []
+        stored.reserveCapacity(envelopes.count)
+        // Compiled once per connection, not once per submission.
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO envelope (sequence, received_hour, envelope, chain) VALUES (?, ?, ?, ?)")
+        for envelope in envelopes {
+            let next = state.headSequence + 1
+            let chain = HashChain.link(
+                previous: state.headChain, sequence: next, receivedHour: hour, envelope: envelope)
+            try insert.execute(arguments: [next, hour, Data(envelope), Data(chain)])
+            state = State(
+                headSequence: next, headChain: chain, count: state.count + 1, bytes: state.bytes + envelope.count)
+            stored.append(StoredEnvelope(sequence: next, receivedHour: hour, envelope: envelope, chain: chain))
+        }
+        try db.cachedStatement(
+            sql: """
+                UPDATE store_state SET head_sequence = ?, head_chain = ?, stored_count = ?, stored_bytes = ?
+                WHERE id = 1
+                """
+        ).execute(arguments: [state.headSequence, Data(state.headChain), state.count, state.bytes])
         return stored
     }
 
@@ -345,7 +360,10 @@ public final class EnvelopeStore: Sendable {
                 try await emptyWAL()
             }
         }
-        if total > 0 { reserve?.restore() }
+        if total > 0, let reserve {
+            // A stat when the reserve is there; an allocation and an fsync when it is not.
+            _ = try? await NIOThreadPool.singleton.runIfActive { reserve.restore() }
+        }
         return total
     }
 
@@ -509,7 +527,11 @@ public final class EnvelopeStore: Sendable {
     }
 
     private static func fetchState(_ db: Database) throws -> State {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM store_state WHERE id = 1")) else {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT head_sequence, head_chain, stored_count, stored_bytes FROM store_state WHERE id = 1"))
+        else {
             throw DatabaseError(message: "the store_state row is missing")
         }
         return State(

@@ -1,0 +1,59 @@
+import Envelope
+import Foundation
+import Testing
+
+@testable import ChairKit
+
+@Suite("The chair's JSON of a message, driven by the field table")
+struct MessageExportTests {
+    static let full = Submission(
+        message: "the bus station", category: .race, location: "Cardiff", time: "Tuesday", formLanguage: "cy",
+        contact: ContactRequest(
+            name: "Sam", method: .phone, details: "07700 900123", safeTimes: "evenings", mayLeaveMessage: false,
+            language: "Cymraeg", avoid: "mentioning police"))
+
+    func exported(_ submission: Submission) throws -> [String: Any] {
+        let message = ChairStore.Message(
+            number: 7, relaySequence: 9, receivedHour: "2026-11-30T06", chain: Array(repeating: 1, count: 32),
+            submission: submission, problem: nil)
+        let object = try JSONSerialization.jsonObject(with: Data(MessageExport.json(message).utf8))
+        return try #require(object as? [String: Any])
+    }
+
+    @Test("every field of the table is in it under its JSON name, a contact request's inside 'contact'")
+    func everyField() throws {
+        let json = try exported(Self.full)
+        let contact = try #require(json["contact"] as? [String: Any])
+        for field in SubmissionField.all {
+            let value = (field.isContactField ? contact : json)[field.jsonName]
+            #expect(value != nil, "\(field.recordName) is missing as \(field.jsonName)")
+        }
+        #expect(contact["mayLeaveMessage"] as? Bool == false, "a yes-no field is a JSON boolean")
+        #expect(json["number"] as? Int == 7 && json["kind"] as? String == "contact request")
+        #expect(contact.count == SubmissionField.all.filter(\.isContactField).count)
+    }
+
+    @Test("the names chair read --json has always used stay the same")
+    func namesAreStable() {
+        #expect(
+            SubmissionField.all.map(\.jsonName) == [
+                "message", "category", "location", "time", "formLanguage", "name", "method", "details", "safeTimes",
+                "mayLeaveMessage", "language", "avoid",
+            ])
+    }
+
+    @Test("a field added to the table gets its JSON name from its record name")
+    func newFieldNames() {
+        let reference = SubmissionField(
+            tag: 0x06, recordName: "police-reference", formName: "police_reference", maximumCharacters: 100,
+            chairLabel: "Police ref:", presentation: .line(hint: false))
+        #expect(reference.jsonName == "policeReference")
+        let pronouns = SubmissionField(
+            tag: 0x27, recordName: "contact-pronouns", formName: "contact_pronouns", maximumCharacters: 100,
+            chairLabel: "Pronouns:", presentation: .line(hint: false))
+        #expect(pronouns.jsonName == "pronouns")
+        var submission = Self.full
+        pronouns.write("they/them", into: &submission)
+        #expect(pronouns.value(in: submission) == "they/them")
+    }
+}
