@@ -8,13 +8,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PACKAGES := libsodium-dev libsqlite3-dev pkg-config
 # node-tweetnacl is also what the relay serves for sealing in the browser.
 RUN_PACKAGES := node-tweetnacl
-TEST_PACKAGES := python3-nacl python3-venv curl chromium chromium-driver wrk
+# nginx, tor and systemd (systemd-analyze) check deploy/; openssl makes the TLS test's certificate.
+TEST_PACKAGES := python3-nacl python3-venv curl chromium chromium-driver wrk nginx tor systemd openssl
 VENV := .venv
 DEMO := demo
 DEMO_PORT ?= 8080
 VECTORS := Tests/EnvelopeTests/Vectors
 
-.PHONY: help deps test-deps build test lint vectors check-vectors clean demo demo-submit swift-test live-test fuzz bench bench-smoke
+.PHONY: help deps test-deps build test lint vectors check-vectors clean demo demo-submit swift-test live-test fuzz bench bench-smoke release
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD := .build-fuzz
 
@@ -23,6 +24,7 @@ help:
 	@echo "make test   - install what the tests need and run every test"
 	@echo "make vectors - regenerate the envelope test vectors (docs/FORMAT.md section 9)"
 	@echo "make bench  - measure the relay and the chair against the machine's limits"
+	@echo "make release - the optimized, statically linked tarball and .deb, in dist/"
 	@echo "make fuzz   - run libFuzzer on the envelope parser, the form decoder and the API's numbers"
 
 deps:
@@ -75,8 +77,19 @@ bench-smoke:
 	swift build --product relay-bench
 	$(VENV)/bin/python Tests/Bench/bench.py --smoke --bin "$$(swift build --show-bin-path)"
 
+# Optimized, with the Swift runtime linked in: runs on any Debian 12 x86-64 with libsodium23 and
+# libsqlite3-0, no toolchain. Its own build folder, so the debug build is left alone.
+# Foundation's networking (the chair's pulls) links libcurl, which stays a shared library.
+RELEASE_BUILD := .build-release
+RELEASE_PACKAGES := libcurl4-openssl-dev dpkg-dev
+release: deps
+	@$(call install_missing,$(RELEASE_PACKAGES))
+	swift build -c release --static-swift-stdlib --scratch-path $(RELEASE_BUILD) --product relay
+	swift build -c release --static-swift-stdlib --scratch-path $(RELEASE_BUILD) --product chair
+	python3 packaging/package.py --bin "$$(swift build -c release --scratch-path $(RELEASE_BUILD) --show-bin-path)" --out dist --strip
+
 clean:
-	rm -rf .build $(FUZZ_BUILD)
+	rm -rf .build $(FUZZ_BUILD) $(RELEASE_BUILD) dist
 
 # libFuzzer on the envelope parser, the form decoder and the chair API's numbers, FUZZ_SECONDS each. A crash is copied
 # into Tests/Fuzz/Regressions/, which `make test` replays (FuzzRegressionTests).

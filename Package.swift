@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "relay",
             dependencies: [
-                "RelayKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RelayKit", "RelayProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

@@ -70,3 +70,14 @@ public enum GenericHash {
         return output
     }
 }
+
+/// SHA-256 (`crypto_hash_sha256`): only for checksums others compute with `sha256sum`.
+public enum SHA256 {
+    /// The digest of public bytes.
+    public static func hash(_ bytes: [UInt8]) -> [UInt8] {
+        Sodium.ensureInitialised()
+        var output = [UInt8](repeating: 0, count: Int(crypto_hash_sha256_bytes()))
+        Sodium.requireSuccess(crypto_hash_sha256(&output, bytes, UInt64(bytes.count)), "crypto_hash_sha256")
+        return output
+    }
+}

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import RelayKit
+import RelayProtocol
 
 /// Swift concurrency then runs on NIO's event loops, so a request's handler runs on the thread
 /// that read the request instead of hopping to the concurrency pool and back (measured: 12 µs
@@ -80,7 +81,10 @@ struct RelayCommand: AsyncParsableCommand {
               BLIND_RELAY_KEYS_DIR=keys BLIND_RELAY_DATA_DIR=/var/lib/blind-relay relay
               relay backup --config relay.conf blind-relay-2026-11-30.sqlite
             """,
-        subcommands: [ServeCommand.self, BackupCommand.self, ExampleConfigurationCommand.self],
+        version: Release.versionText(),
+        subcommands: [
+            ServeCommand.self, CheckConfigurationCommand.self, BackupCommand.self, ExampleConfigurationCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self)
 
     /// What was found before logging started (level, text), written once it has.
@@ -162,6 +166,33 @@ struct ServeCommand: AsyncParsableCommand {
             try await app.runService()
         } catch let problem as RelayConfiguration.Problem {
             FileHandle.standardError.write(Data("relay: \(problem.description)\n".utf8))
+            throw ExitCode.failure
+        } catch {
+            if let sentence = ListenFailure.sentence(for: error, host: settings.host, port: settings.port) {
+                FileHandle.standardError.write(Data("relay: \(sentence)\n".utf8))
+                throw ExitCode.failure
+            }
+            throw error
+        }
+    }
+}
+
+/// `relay check-config`: the settings, keys, data folder and pages checked, nothing started.
+struct CheckConfigurationCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Check the settings, the keys and the data folder without starting the relay.",
+        discussion: "Run it as the relay's user before a restart; it changes nothing. Exits 1 naming what to fix.")
+
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() throws {
+        let settings = try options.load()
+        do {
+            for line in try ConfigurationCheck.run(settings) { print(line) }
+            print("relay: the configuration is ready to start")
+        } catch {
+            FileHandle.standardError.write(Data("relay: \(error.description)\n".utf8))
             throw ExitCode.failure
         }
     }

@@ -19,9 +19,6 @@ struct CanarySender {
     /// Seconds between reading the page and posting, as a person typing.
     let secondsOnPage: Double
 
-    /// A browser's, so the post does not stand out in a proxy's log.
-    static let userAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
-
     /// What the form page offers a browser that seals.
     struct FormPage {
         let action: URL
@@ -67,26 +64,16 @@ struct CanarySender {
         return url
     }
 
-    private func fetch(_ request: URLRequest) async throws(ChairError) -> (Int, Data, HTTPURLResponse?) {
-        var request = request
-        request.setValue(Self.userAgent, forHTTPHeaderField: "User-Agent")
-        request.setValue("text/html,application/xhtml+xml,*/*;q=0.8", forHTTPHeaderField: "Accept")
-        request.timeoutInterval = 60
-        do {
-            let (data, response) = try await URLSession.shared.data(for: request)
-            let http = response as? HTTPURLResponse
-            return (http?.statusCode ?? 0, data, http)
-        } catch {
-            throw ChairError(
-                "cannot reach the relay at \(relayAddress): \(error.localizedDescription)",
-                hint: "check the address and your connection; no canary was sent")
-        }
+    private func fetch(_ request: URLRequest) async throws(ChairError) -> PublicFetch.Answer {
+        try await PublicFetch.send(
+            request, relay: relayAddress, hint: "check the address and your connection; no canary was sent")
     }
 
     /// The form page's token, action, keys, set digest and proof-of-work difficulty.
     func readForm(_ base: URL) async throws(ChairError) -> FormPage {
-        let (status, data, _) = try await fetch(URLRequest(url: base))
-        let html = String(decoding: data, as: UTF8.self)
+        let answer = try await fetch(URLRequest(url: base))
+        let status = answer.status
+        let html = answer.text
         func attribute(_ pattern: Regex<(Substring, Substring)>) -> String? {
             html.firstMatch(of: pattern).map { String($0.1) }
         }
@@ -151,11 +138,12 @@ struct CanarySender {
         request.httpMethod = "POST"
         request.httpBody = Data(body.utf8)
         request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-        let (status, data, response) = try await fetch(request)
-        let html = String(decoding: data, as: UTF8.self)
-        guard status == 200, let code = html.firstMatch(of: /[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}/)
+        let answer = try await fetch(request)
+        let html = answer.text
+        guard answer.status == 200,
+            let code = html.firstMatch(of: /[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}/)
         else {
-            let reason = response?.value(forHTTPHeaderField: "Blind-Relay-Refusal") ?? "status \(status)"
+            let reason = answer.header("Blind-Relay-Refusal") ?? "status \(answer.status)"
             throw ChairError(
                 "the relay did not take the canary (\(reason))", hint: "no canary was recorded; try again later")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RelayProtocol
 
 /// The chair's command-line tool.
 @available(macOS 10.15, *)
@@ -18,10 +19,11 @@ public struct ChairCommand: AsyncParsableCommand {
               chair status 1 contacted         # track what you did
               chair stats --chart report.svg   # anonymous counts for meetings
             """,
+        version: Release.versionText(),
         subcommands: [
             InitCommand.self, ExportCommand.self, PullCommand.self, ListCommand.self, ReadCommand.self,
             ContactsCommand.self, StatusCommand.self, NoteCommand.self, StatsCommand.self, OpenCommand.self,
-            FindCommand.self, RecipientsCommand.self, CanaryCommand.self,
+            FindCommand.self, RecipientsCommand.self, CanaryCommand.self, VerifyRelayCommand.self,
         ])
 
     public init() {}

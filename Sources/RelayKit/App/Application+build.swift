@@ -5,6 +5,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTP1
+import RelayProtocol
 import Sodium
 
 /// Assembles the relay from its configuration: store, recipients, pages, routes.
@@ -42,16 +43,21 @@ public func buildApplication(
     let operatorWarnings = makeOperatorWarnings(configuration)
     for warning in operatorWarnings { logger.warning("\(warning)") }
 
+    let condition = StoreCondition(logger: logger)
+    if try await store.isFull() { condition.record(.full) }
     let memoryTrimmer = MemoryTrimmer()
-    let router = Router(context: RelayRequestContext.self)
-    router.add(middleware: ResponseHeadersMiddleware(notices: notices, memoryTrimmer: memoryTrimmer))
+    let router = Router(context: RelayRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(
+        middleware: ResponseHeadersMiddleware(
+            notices: notices, memoryTrimmer: memoryTrimmer, onionLocation: configuration.onionLocation))
     assets.addRoutes(to: router)
     let formPage = FormPage(
         layout: layout, recipientKeys: recipients.encryptionKeys.map(Base64.encode),
         recipientSetDigest: Base64.encode(recipients.signedSet.digest),
         proofOfWorkBits: configuration.proofOfWorkBits)
     IntakeController(
-        committer: GroupCommitter(store: store), recipients: recipients, formPage: formPage, notices: notices,
+        committer: GroupCommitter(store: store, condition: condition), recipients: recipients, formPage: formPage,
+        notices: notices,
         templates: PageTemplates(formPage: formPage, notices: notices),
         tokens: FormTokens(
             key: try FormTokens.loadOrCreateKey(dataDirectory: configuration.dataDirectory),
@@ -63,7 +69,7 @@ public func buildApplication(
         store: store,
         authenticator: RequestAuthenticator(
             signingKeys: recipients.signingKeys, relayIdentity: store.relayIdentity,
-            clockWindowSeconds: configuration.clockWindowSeconds), logger: logger
+            clockWindowSeconds: configuration.clockWindowSeconds), condition: condition, logger: logger
     ).addRoutes(to: router)
 
     logger.info("sealing to recipients set \(recipients.signedSet.serial), signed by its chair")
@@ -146,6 +152,8 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
 
     let notices: NoticePages
     let memoryTrimmer: MemoryTrimmer
+    /// `http://….onion`, when the relay has an onion service.
+    let onionLocation: String?
 
     /// Parsed once: building a field name validates it, and this runs on every response.
     static let fixedHeaders: [(HTTPField.Name, String)] = [
@@ -153,9 +161,7 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
         ("Cross-Origin-Opener-Policy", "same-origin"),
     ].compactMap { name, value in HTTPField.Name(name).map { ($0, value) } }
 
-    static let contentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    static let onionLocationHeader = HTTPField.Name("Onion-Location")
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -182,9 +188,15 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
         }
         memoryTrimmer.noteRequest()
         for (name, value) in Self.fixedHeaders { response.headers[name] = value }
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        response.headers[.contentSecurityPolicy] = PublicPage.contentSecurityPolicy
         response.headers[.setCookie] = nil
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        // Tor Browser looks for it on pages only; the path is ours to repeat, the query is not.
+        if let onionLocation, let name = Self.onionLocationHeader,
+            response.headers[.contentType]?.hasPrefix("text/html") == true
+        {
+            response.headers[name] = onionLocation + request.uri.path
+        }
         return response
     }
 }

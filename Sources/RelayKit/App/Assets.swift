@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RelayProtocol
 import Sodium
 
 /// The files the pages load, served from our own origin with Subresource Integrity hashes, and
@@ -14,7 +15,7 @@ struct Assets: Sendable {
         let integrity: String
     }
 
-    static let manifestPath = "/.well-known/blind-relay/assets.json"
+    static let manifestPath = PublicPage.assetManifestPath
 
     let files: [Asset]
     /// Whether the browser can seal: only when TweetNaCl was found.
@@ -22,9 +23,7 @@ struct Assets: Sendable {
 
     /// Loads the built-in assets, and TweetNaCl from `tweetNaClPath` (Debian's node-tweetnacl).
     static func load(tweetNaClPath: String) throws(RelayConfiguration.Problem) -> Assets {
-        guard let folder = Bundle.module.url(forResource: "Assets", withExtension: nil) else {
-            throw .init(description: "the built-in page assets are missing; reinstall the relay")
-        }
+        let folder = try RelayResources.folder().appendingPathComponent("Assets")
         func read(_ url: URL) -> [UInt8]? { FileManager.default.contents(atPath: url.path).map(Array.init) }
         var files: [Asset] = []
         for (name, type) in [

@@ -19,6 +19,8 @@ public struct RelayConfiguration: Sendable {
     public var readerDescriptions: [String: String] = [:]
     /// Folder of message catalogues (`CODE.json`); nil for the built-in English and Welsh.
     public var cataloguesDirectory: String?
+    /// The onion service's address (`http://….onion`, no final `/`), sent as `Onion-Location`.
+    public var onionLocation: String?
     /// TweetNaCl for sealing in the browser (Debian's node-tweetnacl); without it, only the server seals.
     public var tweetNaClFile = "/usr/share/nodejs/tweetnacl/nacl-fast.min.js"
     /// A form sent sooner than this after it was served is taken for a bot.

@@ -18,6 +18,8 @@ struct RelaySetting: Sendable {
         case optionalText(WritableKeyPath<RelayConfiguration, String?> & Sendable)
         /// One text per language: `key` is English, `key_CODE` another language.
         case perLanguage(WritableKeyPath<RelayConfiguration, [String: String]> & Sendable)
+        /// `http://` and a v3 onion address (56 base-32 letters, `.onion`), or nothing.
+        case onionAddress(WritableKeyPath<RelayConfiguration, String?> & Sendable)
         case logLevel
     }
 
@@ -40,7 +42,7 @@ struct RelaySetting: Sendable {
             "host", .text(\.host),
             help: [
                 "Listen on loopback only; put the host's TLS reverse proxy in front. Do not let the proxy log",
-                "client addresses or user agents for this site (see docs/RELAY-API.md).",
+                "client addresses or user agents for this site (deploy/README.md; deploy/nginx/ does it).",
             ]),
         .init("port", .number(\.port, 0...65_535)),
         .init(
@@ -103,6 +105,12 @@ struct RelaySetting: Sendable {
                 "and in /healthz, because everyone behind a proxy would then share one budget.",
             ]),
         .init(
+            "onion_location", .onionAddress(\.onionLocation),
+            help: [
+                "The relay's onion service (deploy/tor/), as http://ADDRESS.onion: every page then carries an",
+                "Onion-Location header, and Tor Browser offers the person the onion address instead.",
+            ], example: "# onion_location = http://ADDRESS.onion"),
+        .init(
             "log_level", .logLevel,
             help: ["trace, debug, info, notice, warning, error, critical. No level ever logs request data."]),
     ]
@@ -134,6 +142,14 @@ struct RelaySetting: Sendable {
         switch value {
         case .text(let path): configuration[keyPath: path] = raw
         case .optionalText(let path): configuration[keyPath: path] = raw.isEmpty ? nil : raw
+        case .onionAddress(let path):
+            guard raw.isEmpty || Self.isOnionAddress(raw) else {
+                throw RelayConfiguration.Problem(
+                    description:
+                        "\(source): \(key) must be http:// and the onion service's address (56 letters and digits, then .onion), as in /var/lib/tor/blind-relay/hostname; not '\(raw)'"
+                )
+            }
+            configuration[keyPath: path] = raw.isEmpty ? nil : raw.hasSuffix("/") ? String(raw.dropLast()) : raw
         case .perLanguage(let path): configuration[keyPath: path][language] = raw
         case .number(let path, let range):
             // Canonical decimal only, bounded before use: a setting is outside input like any other.
@@ -156,11 +172,21 @@ struct RelaySetting: Sendable {
         }
     }
 
+    /// `http://` and a v3 onion host, with or without a final `/`.
+    static func isOnionAddress(_ text: String) -> Bool {
+        guard text.hasPrefix("http://") else { return false }
+        var host = text.dropFirst("http://".count)
+        if host.hasSuffix("/") { host = host.dropLast() }
+        guard host.hasSuffix(".onion") else { return false }
+        let name = host.dropLast(".onion".count)
+        return name.count == 56 && name.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x32...0x37).contains($0) }
+    }
+
     /// This setting's default, as the example file writes it.
     func defaultText(in configuration: RelayConfiguration) -> String {
         switch value {
         case .text(let path): configuration[keyPath: path]
-        case .optionalText(let path): configuration[keyPath: path] ?? ""
+        case .optionalText(let path), .onionAddress(let path): configuration[keyPath: path] ?? ""
         case .perLanguage(let path): configuration[keyPath: path]["en"] ?? ""
         case .number(let path, _): String(configuration[keyPath: path])
         case .logLevel: configuration.logLevel.rawValue

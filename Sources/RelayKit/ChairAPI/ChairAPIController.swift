@@ -9,6 +9,8 @@ import Sodium
 struct ChairAPIController: Sendable {
     let store: EnvelopeStore
     let authenticator: RequestAuthenticator
+    /// Told when an acknowledgement deleted rows, so a full store reads as taking submissions again.
+    let condition: StoreCondition
     let logger: Logger
 
     static let maximumBodyBytes = 4 * 1024
@@ -67,6 +69,7 @@ struct ChairAPIController: Sendable {
         }
         do {
             let result = try await store.acknowledge(through: acknowledgement.through, chain: chain, by: recipient)
+            if result.deleted > 0 { condition.noteRoomMade() }
             return try Self.json(
                 AcknowledgementResultBody(deleted: result.deleted, acknowledged: result.acknowledgedThrough))
         } catch EnvelopeStore.AcknowledgementError.unknownSequence {

@@ -187,13 +187,26 @@ struct IntakeController: Sendable {
         }
     }
 
-    /// 204 when all is well; 200 with one `warning:` line each when the operator has work to do.
+    /// 204 when all is well; 200 with one `warning:` line each when the operator has work to do;
+    /// 503 with an `unavailable:` line when submissions cannot be stored now.
     private func healthResponse() -> Response {
-        guard !operatorWarnings.isEmpty else { return Response(status: .noContent) }
+        // From what the latest writes found: a read of the store here would slow the relay's
+        // cheapest answer, which monitors call often.
+        let unavailable: String? =
+            switch committer.condition.problem {
+            case .full:
+                "the store is full (max_stored_envelopes or max_stored_bytes); the chair must pull, or raise the limits"
+            case .failing:
+                "the last submission could not be written to the store; check the data folder's free space and permissions"
+            case nil: nil
+            }
+        guard unavailable != nil || !operatorWarnings.isEmpty else { return Response(status: .noContent) }
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
-        let text = operatorWarnings.map { "warning: \($0)\n" }.joined()
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        let text = (unavailable.map { ["unavailable: \($0)\n"] } ?? []) + operatorWarnings.map { "warning: \($0)\n" }
+        return Response(
+            status: unavailable == nil ? .ok : .serviceUnavailable, headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: text.joined())))
     }
 
     /// A second post of a form whose message is stored (a reloaded receipt): nothing new is

@@ -40,8 +40,11 @@ struct Catalogues: Sendable {
 
     /// Reads every `*.json` catalogue in `directory`, or the built-in ones.
     static func load(directory: URL? = nil) throws(RelayConfiguration.Problem) -> Catalogues {
-        guard let folder = directory ?? Bundle.module.url(forResource: "Catalogues", withExtension: nil) else {
-            throw .init(description: "the built-in message catalogues are missing; reinstall the relay")
+        let folder: URL
+        if let directory {
+            folder = directory
+        } else {
+            folder = try RelayResources.folder().appendingPathComponent("Catalogues")
         }
         struct File: Decodable {
             struct Language: Decodable {

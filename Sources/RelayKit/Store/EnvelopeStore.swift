@@ -234,21 +234,17 @@ public final class EnvelopeStore: Sendable {
         let quota = quota
         let highWater = highWater
         let relayIdentity = relayIdentity
-        // Without a transaction of GRDB's own, so the mark is written on the writer's queue
-        // (never on an event loop), after the commit and in commit order.
-        return try await writer.writeWithoutTransaction { db in
-            var stored: [StoredEnvelope] = []
-            try db.inTransaction(.immediate) {
-                stored = try Self.insert(envelopes, hour: hour, quota: quota, db)
-                return .commit
+        let stored = try await writer.write { db in try Self.insert(envelopes, hour: hour, quota: quota, db) }
+        if let last = stored.last, let highWater {
+            // A file written and renamed: on NIO's pool for blocking work, so neither an event
+            // loop nor the writer waits for it (the mark only moves forward, whatever the order).
+            // The envelopes are stored whatever happens here: a mark left behind only names fewer
+            // lost numbers after a restore, and the next commit writes it again.
+            _ = try? await NIOThreadPool.singleton.runIfActive {
+                try highWater.advance(to: last.sequence, relay: relayIdentity)
             }
-            if let last = stored.last {
-                // The envelopes are stored whatever happens here: a mark left behind only names
-                // fewer lost numbers after a restore, and the next commit writes it again.
-                try? highWater?.advance(to: last.sequence, relay: relayIdentity)
-            }
-            return stored
         }
+        return stored
     }
 
     private static func insert(

@@ -5,24 +5,37 @@
 /// next arrivals gather, and go to disk together. Under load that multiplies what `fsync` allows.
 actor GroupCommitter {
     private let store: EnvelopeStore
+    /// How the latest writes went, for `/healthz` and the log.
+    nonisolated let condition: StoreCondition
     private let maximumBatch: Int
     private var pending: [(envelope: [UInt8], waiter: CheckedContinuation<EnvelopeStore.StoredEnvelope, any Error>)] =
         []
     private var flushing = false
 
-    init(store: EnvelopeStore, maximumBatch: Int = 256) {
+    init(store: EnvelopeStore, condition: StoreCondition, maximumBatch: Int = 256) {
         self.store = store
+        self.condition = condition
         self.maximumBatch = maximumBatch
     }
 
     /// Stores `envelope` durably; returns once its transaction has committed.
     func append(_ envelope: [UInt8]) async throws -> EnvelopeStore.StoredEnvelope {
-        try await withCheckedThrowingContinuation { waiter in
-            pending.append((envelope, waiter))
-            if !flushing {
-                flushing = true
-                Task { await flush() }
+        do {
+            let stored = try await withCheckedThrowingContinuation { waiter in
+                pending.append((envelope, waiter))
+                if !flushing {
+                    flushing = true
+                    Task { await flush() }
+                }
             }
+            condition.record(nil)
+            return stored
+        } catch EnvelopeStore.AppendError.full {
+            condition.record(.full)
+            throw EnvelopeStore.AppendError.full
+        } catch {
+            condition.record(.failing)
+            throw error
         }
     }
 
