@@ -13,7 +13,6 @@ release); SERVED names the SHA-256 of every asset the relay serves, by the path 
 """
 import argparse
 import hashlib
-import io
 import os
 import shutil
 import subprocess
@@ -124,7 +123,11 @@ exit 0
 POSTRM = """#!/bin/sh
 # /var/lib/blind-relay is left, even on purge: it may hold messages no chair has pulled yet.
 # Delete it yourself once every recipient has pulled everything (deploy/README.md).
+# /etc/blind-relay goes on purge: settings and the chair's public recipients set only.
 set -e
+if [ "$1" = "purge" ]; then
+    rm -rf /etc/blind-relay
+fi
 if [ -d /run/systemd/system ]; then
     systemctl daemon-reload >/dev/null || true
 fi

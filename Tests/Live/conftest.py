@@ -146,3 +146,16 @@ def posted_bodies(driver):
             if request.get("method") == "POST":
                 bodies.append((request["url"], request.get("postData", "")))
     return bodies
+
+
+@pytest.fixture(scope="session")
+def packages():
+    """The release tarball and .deb, made once by packaging/package.py from the build under test."""
+    out = Path(tempfile.mkdtemp(prefix="blind-relay-release-"))
+    result = subprocess.run(["python3", str(ROOT / "packaging" / "package.py"), "--bin", str(BIN), "--out", str(out)],
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    tarballs, debs = list(out.glob("*.tar.gz")), list(out.glob("*.deb"))
+    assert len(tarballs) == 1 and len(debs) == 1, list(out.iterdir())
+    yield tarballs[0], debs[0]
+    shutil.rmtree(out, ignore_errors=True)

@@ -11,7 +11,6 @@ import time
 import urllib.parse
 from contextlib import closing
 
-import pytest
 
 ALLOWED = {400, 401, 404, 405, 408, 413, 415, 429, 431, 503}
 # Settings that let every request reach the parsers instead of the rate limiter.

@@ -1,5 +1,4 @@
 """The browser's cryptography against libsodium (through PyNaCl): BLAKE2b, and whole envelopes."""
-import os
 import random
 import sys
 from pathlib import Path

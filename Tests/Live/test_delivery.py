@@ -9,8 +9,6 @@ import threading
 from contextlib import closing
 import urllib.parse
 
-from conftest import LiveRelay
-
 
 def port_of(address):
     return int(address.rsplit(":", 1)[1])

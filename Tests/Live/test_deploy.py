@@ -2,18 +2,15 @@
 (check-config, /healthz when the store is full, HEAD, the Onion-Location header, start-up failures
 in sentences)."""
 import http.client
-import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import urllib.parse
 from pathlib import Path
 
-import pytest
 
-from conftest import BIN, ROOT, LiveRelay
+from conftest import BIN, ROOT
 
 UNIT = ROOT / "deploy" / "systemd" / "blind-relay.service"
 ONION = "http://" + "a" * 52 + "2345.onion"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, PASSPHRASE, LiveRelay
+from conftest import BIN, PASSPHRASE
 
 
 def port_of(relay):

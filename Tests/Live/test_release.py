@@ -18,23 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, PASSPHRASE, ROOT, launch
+from conftest import PASSPHRASE, ROOT, launch
 
 
 def run(*command, env=None, check=True):
     result = subprocess.run([str(part) for part in command], env=env, capture_output=True, timeout=120)
     assert not check or result.returncode == 0, f"{command}: {result.stdout.decode()}{result.stderr.decode()}"
     return result
-
-
-@pytest.fixture(scope="module")
-def packages():
-    out = Path(tempfile.mkdtemp(prefix="blind-relay-release-"))
-    run("python3", ROOT / "packaging" / "package.py", "--bin", BIN, "--out", out)
-    tarballs, debs = list(out.glob("*.tar.gz")), list(out.glob("*.deb"))
-    assert len(tarballs) == 1 and len(debs) == 1, list(out.iterdir())
-    yield tarballs[0], debs[0]
-    shutil.rmtree(out, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -17,14 +17,19 @@ class NotReady(Exception):
     """The process exited or stayed silent; the message holds its log."""
 
 
-def launch(command, env, log_path, timeout=30):
-    """Runs `command` with `env`, output to `log_path`; returns (process, log file, "http://host:port")."""
+def launch(command, env, log_path, timeout=30, other_user=False):
+    """Runs `command` with `env`, output to `log_path`; returns (process, log file, "http://host:port").
+    With `other_user`, the readiness socket is left open to a process that runs as another user
+    (the .deb's relay, started with runuser)."""
     socket_folder = Path(tempfile.mkdtemp(prefix="blind-relay-notify-"))
     socket_path = socket_folder / "notify"
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     log_file = open(log_path, "wb")
     try:
         listener.bind(str(socket_path))
+        if other_user:
+            socket_folder.chmod(0o755)
+            socket_path.chmod(0o666)
         listener.settimeout(0.1)
         process = subprocess.Popen([str(part) for part in command], env=dict(env, NOTIFY_SOCKET=str(socket_path)),
                                    stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

@@ -25,8 +25,11 @@ public struct IdentityOptions: ParsableArguments {
         if let identity { return identity }
         let environment = ProcessInfo.processInfo.environment
         if let path = environment["BLIND_RELAY_IDENTITY"], !path.isEmpty { return path }
+        func nonEmpty(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        // $HOME first, as every Unix tool: Foundation's own home directory comes from the
+        // password file (for root, /root, whatever HOME says).
         let configHome =
-            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            nonEmpty("XDG_CONFIG_HOME") ?? nonEmpty("HOME").map { $0 + "/.config" }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config").path
         return configHome + "/blind-relay/identity"
     }
