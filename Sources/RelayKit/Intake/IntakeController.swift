@@ -1,5 +1,6 @@
 import Envelope
 import FormDecoding
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -26,6 +27,14 @@ struct IntakeController: Sendable {
 
     var catalogues: Catalogues { formPage.layout.catalogues }
 
+    /// Loaded by the receipt page (an image the page hides). Its answer makes the browser drop
+    /// what it keeps of this site for Back, the form page with everything typed in it among it:
+    /// Chromium now keeps even `no-store` pages in its back/forward cache, so without this Back
+    /// after the receipt shows the whole message again on a shared phone, with no script needed
+    /// to do it (JavaScript may be off). It clears nothing else: the site sets no cookie and
+    /// stores nothing in the browser.
+    static let forgetPath = "/forget"
+
     func addRoutes(to router: Router<RelayRequestContext>) {
         router.get("/") { request, _ in
             let catalogue = catalogues.catalogue(for: request.uri.queryParameters["lang"].map(String.init))
@@ -35,6 +44,11 @@ struct IntakeController: Sendable {
         }
         router.post("/submit") { request, context in try await submit(request, context: context) }
         router.get("/healthz") { _, _ in healthResponse() }
+        router.get(RouterPath(stringLiteral: Self.forgetPath)) { _, _ in
+            var headers = HTTPFields()
+            if let name = HTTPField.Name("Clear-Site-Data") { headers[name] = "\"cache\"" }
+            return Response(status: .noContent, headers: headers)
+        }
     }
 
     /// Reads the post, then takes the path its content asks for.

@@ -66,7 +66,7 @@ struct FormPage: Sendable {
             ? " data-recipients=\"\(recipientKeys.joined(separator: " "))\" data-recipient-set=\"\(recipientSetDigest)\" data-pow-bits=\"\(proofOfWorkBits)\""
             : ""
         return """
-            <form method="post" action="/submit?lang=\(catalogue.code)" accept-charset="utf-8" novalidate id="contact-form"\(sealing)>
+            <form method="post" action="/submit?lang=\(catalogue.code)" accept-charset="utf-8" novalidate autocomplete="off" id="contact-form"\(sealing)>
             <input type="hidden" name="form_language" value="\(catalogue.code)">
             <input type="hidden" name="form_token" value="\(context.token)">
             <div class="trap" aria-hidden="true"><label for="leave_empty">\(t("trap.label"))</label>
@@ -184,7 +184,7 @@ struct FormPage: Sendable {
         labelled(
             field, form, catalogue, hint: hint,
             control: """
-                <textarea id="\(field.rawValue)" name="\(field.rawValue)" rows="\(rows)"\(describedBy(field, hint: hint, form))>\(form.values[field] ?? "")</textarea>
+                <textarea id="\(field.rawValue)" name="\(field.rawValue)" rows="\(rows)" autocomplete="off"\(describedBy(field, hint: hint, form))>\(form.values[field] ?? "")</textarea>
                 """)
     }
 
@@ -194,7 +194,7 @@ struct FormPage: Sendable {
         labelled(
             field, form, catalogue, hint: hint,
             control: """
-                <input type="text" id="\(field.rawValue)" name="\(field.rawValue)" value="\(form.values[field] ?? "")"\(describedBy(field, hint: hint, form))>
+                <input type="text" id="\(field.rawValue)" name="\(field.rawValue)" value="\(form.values[field] ?? "")" autocomplete="off"\(describedBy(field, hint: hint, form))>
                 """)
     }
 

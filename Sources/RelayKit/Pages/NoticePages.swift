@@ -21,6 +21,7 @@ struct NoticePages: Sendable {
                 <p id="sealed-by">\(t(sealedBy == .browser ? "receipt.sealed_browser" : "receipt.sealed_server"))</p>
                 <p>\(t("receipt.mention"))</p>
                 <p><a href="/?lang=\(catalogue.code)">\(t("receipt.another"))</a></p>
+                <img src="\(IntakeController.forgetPath)" alt="" hidden>
                 """, languageLinks: false)
     }
 

@@ -1,0 +1,48 @@
+"""A person on a shared or watched phone: nothing they typed is there for the next person.
+
+Chromium keeps even `no-store` pages in its back/forward cache, so with JavaScript off Back after
+the receipt used to show the form with the whole message and contact details in it (this test
+found it); the receipt page now loads /forget, whose `Clear-Site-Data: "cache"` drops the form
+page from that cache, and every typed field has autocomplete="off", so nothing is restored.
+
+(Issue 15 has the rest: Exit this page, the staying-safe page, and the reload of a receipt,
+which single-use form tokens already turn into "this message was already sent".)"""
+import re
+import urllib.request
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from test_journeys import fill, submit_and_wait_for_receipt
+
+TYPED = ["BACK-CANARY what happened at the bus stop", "Cathays", "Siân", "07700 900555", "Do not mention the police"]
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["javascript-off", "javascript-on"])
+def test_back_after_the_receipt_shows_nothing_that_was_typed(relay, browser, javascript):
+    driver = browser(javascript=javascript)
+    driver.get(relay.address + "/?lang=cy")
+    driver.get(relay.address + "/")
+    if javascript:
+        WebDriverWait(driver, 10).until(
+            lambda d: d.find_element(By.ID, "contact-form").get_attribute("data-sealing") == "ready")
+    fill(driver, TYPED[0], contact=TYPED[3])
+    submit_and_wait_for_receipt(driver)
+    driver.back()
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    shown = driver.execute_script(
+        "return Array.from(document.querySelectorAll('input[type=text], textarea')).map(e => e.value)"
+        " .concat([document.body.innerText])")
+    for text in TYPED:
+        assert not any(text in value for value in shown), f"{text!r} is still on the page after Back: {shown}"
+    assert driver.execute_script("return document.querySelectorAll('#contact-form input:checked').length") == 0
+
+
+def test_no_typed_field_is_kept_in_the_browsers_form_history(relay):
+    page = urllib.request.urlopen(relay.address + "/", timeout=10).read().decode()
+    assert re.search(r'<form [^>]*autocomplete="off"', page)
+    controls = re.findall(r"<(?:input type=\"text\"|textarea)[^>]*>", page)
+    assert len(controls) >= 7, controls
+    for control in controls:
+        assert 'autocomplete="off"' in control, control
