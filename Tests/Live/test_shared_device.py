@@ -7,11 +7,15 @@ page from that cache, and every typed field has autocomplete="off", so nothing i
 
 (Issue 15 has the rest: Exit this page, the staying-safe page, and the reload of a receipt,
 which single-use form tokens already turn into "this message was already sent".)"""
+import http.server
 import re
+import threading
 import urllib.request
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from test_journeys import fill, submit_and_wait_for_receipt
@@ -46,3 +50,59 @@ def test_no_typed_field_is_kept_in_the_browsers_form_history(relay):
     assert len(controls) >= 7, controls
     for control in controls:
         assert 'autocomplete="off"' in control, control
+
+
+@pytest.fixture
+def neutral_site():
+    """Stands in for the neutral site Exit this page leaves for (BBC Weather by default)."""
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b"<!DOCTYPE html><title>Weather</title><p>Sunny intervals"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *arguments):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["javascript-off", "javascript-on"])
+def test_exit_this_page_leaves_for_the_neutral_site(relay_factory, browser, neutral_site, javascript):
+    relay = relay_factory(exit_url=neutral_site + "/weather")
+    driver = browser(javascript=javascript)
+    driver.get(neutral_site + "/before")
+    driver.get(relay.address + "/?lang=cy")
+    button = driver.find_element(By.ID, "exit-this-page")
+    assert button.text.startswith("Gadael y dudalen hon")
+    driver.find_element(By.ID, "message").send_keys("EXIT-CANARY")
+    button.click()
+    WebDriverWait(driver, 10).until(lambda d: d.current_url == neutral_site + "/weather")
+    if javascript:
+        # The form was replaced in the tab's history: Back goes to what came before it.
+        driver.back()
+        WebDriverWait(driver, 10).until(lambda d: d.current_url == neutral_site + "/before")
+
+
+def test_shift_three_times_leaves_too(relay_factory, browser, neutral_site):
+    relay = relay_factory(exit_url=neutral_site + "/weather")
+    driver = browser(javascript=True)
+    driver.get(relay.address + "/")
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.ID, "contact-form").get_attribute("data-sealing") == "ready")
+    # Capital letters are typed with Shift held: they must not count.
+    driver.find_element(By.ID, "message").send_keys("EXIT CANARY IN CAPITALS")
+    assert driver.current_url.startswith(relay.address)
+    actions = ActionChains(driver)
+    actions.key_down(Keys.SHIFT).key_up(Keys.SHIFT).key_down(Keys.SHIFT).key_up(Keys.SHIFT).perform()
+    assert driver.current_url.startswith(relay.address), "two presses are not three"
+    actions = ActionChains(driver)
+    actions.key_down(Keys.SHIFT).key_up(Keys.SHIFT).perform()
+    WebDriverWait(driver, 10).until(lambda d: d.current_url == neutral_site + "/weather")
+

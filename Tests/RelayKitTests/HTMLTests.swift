@@ -29,7 +29,8 @@ struct HTMLTests {
             if count > 0 { uses.append("\(name): \(count)") }
         }
         // FormPage: the script tags (assets) and the script's JSON data (escaped for a script
-        // element); HTML.swift: the stylesheet tag and a filled template (its value is escaped).
-        #expect(uses == ["FormPage.swift: 2", "HTML.swift: 2"])
+        // element); HTML.swift: the stylesheet and Exit this page's script tags, and a filled
+        // template (its value is escaped).
+        #expect(uses == ["FormPage.swift: 2", "HTML.swift: 3"])
     }
 }

@@ -31,7 +31,7 @@ public func buildApplication(
     }
     let layout = PageLayout(
         catalogues: catalogues, groupNames: configuration.groupNames,
-        readerDescriptions: configuration.readerDescriptions, assets: assets)
+        readerDescriptions: configuration.readerDescriptions, assets: assets, exitURL: configuration.exitURL)
     let notices = NoticePages(layout: layout)
     let limiter = ClientRateLimiter(
         limits: .init(

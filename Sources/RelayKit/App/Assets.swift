@@ -28,7 +28,7 @@ struct Assets: Sendable {
         var files: [Asset] = []
         for (name, type) in [
             ("relay.css", "text/css; charset=utf-8"), ("blake2b.js", "text/javascript; charset=utf-8"),
-            ("seal.js", "text/javascript; charset=utf-8"),
+            ("seal.js", "text/javascript; charset=utf-8"), ("exit.js", "text/javascript; charset=utf-8"),
         ] {
             guard let bytes = read(folder.appendingPathComponent(name)) else {
                 throw .init(description: "the built-in asset \(name) is missing; reinstall the relay")
@@ -49,6 +49,12 @@ struct Assets: Sendable {
     var stylesheetTag: String {
         guard let css = asset("/assets/relay.css") else { return "" }
         return "<link rel=\"stylesheet\" href=\"\(css.path)\" integrity=\"\(css.integrity)\">"
+    }
+
+    /// Exit this page's script, on every page whether or not the browser can seal.
+    var exitScriptTag: String {
+        guard let script = asset("/assets/exit.js") else { return "" }
+        return "<script src=\"\(script.path)\" integrity=\"\(script.integrity)\" defer></script>"
     }
 
     /// The script tags for browser sealing, in load order; empty when it is unavailable.

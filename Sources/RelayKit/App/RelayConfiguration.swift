@@ -19,6 +19,8 @@ public struct RelayConfiguration: Sendable {
     public var readerDescriptions: [String: String] = [:]
     /// Folder of message catalogues (`CODE.json`); nil for the built-in English and Welsh.
     public var cataloguesDirectory: String?
+    /// Where Exit this page leaves for: a neutral, common site (GOV.UK's choice is BBC Weather).
+    public var exitURL = "https://www.bbc.co.uk/weather"
     /// The onion service's address (`http://….onion`, no final `/`), sent as `Onion-Location`.
     public var onionLocation: String?
     /// TweetNaCl for sealing in the browser (Debian's node-tweetnacl); without it, only the server seals.

@@ -18,6 +18,8 @@ struct RelaySetting: Sendable {
         case optionalText(WritableKeyPath<RelayConfiguration, String?> & Sendable)
         /// One text per language: `key` is English, `key_CODE` another language.
         case perLanguage(WritableKeyPath<RelayConfiguration, [String: String]> & Sendable)
+        /// An `https://` or `http://` address.
+        case webAddress(WritableKeyPath<RelayConfiguration, String> & Sendable)
         /// `http://` and a v3 onion address (56 base-32 letters, `.onion`), or nothing.
         case onionAddress(WritableKeyPath<RelayConfiguration, String?> & Sendable)
         case logLevel
@@ -105,6 +107,12 @@ struct RelaySetting: Sendable {
                 "and in /healthz, because everyone behind a proxy would then share one budget.",
             ]),
         .init(
+            "exit_url", .webAddress(\.exitURL),
+            help: [
+                "Where Exit this page (a button on every page, or Shift three times) takes a person who must",
+                "leave the site at once: a common, neutral site, which is what someone looking over a shoulder sees.",
+            ]),
+        .init(
             "onion_location", .onionAddress(\.onionLocation),
             help: [
                 "The relay's onion service (deploy/tor/), as http://ADDRESS.onion: every page then carries an",
@@ -142,6 +150,14 @@ struct RelaySetting: Sendable {
         switch value {
         case .text(let path): configuration[keyPath: path] = raw
         case .optionalText(let path): configuration[keyPath: path] = raw.isEmpty ? nil : raw
+        case .webAddress(let path):
+            guard raw.hasPrefix("https://") || raw.hasPrefix("http://"), raw.count <= 2_000,
+                !raw.contains(where: { $0.isWhitespace || "\"<>'".contains($0) })
+            else {
+                throw RelayConfiguration.Problem(
+                    description: "\(source): \(key) must be a web address starting https://, not '\(raw)'")
+            }
+            configuration[keyPath: path] = raw
         case .onionAddress(let path):
             guard raw.isEmpty || Self.isOnionAddress(raw) else {
                 throw RelayConfiguration.Problem(
@@ -185,7 +201,7 @@ struct RelaySetting: Sendable {
     /// This setting's default, as the example file writes it.
     func defaultText(in configuration: RelayConfiguration) -> String {
         switch value {
-        case .text(let path): configuration[keyPath: path]
+        case .text(let path), .webAddress(let path): configuration[keyPath: path]
         case .optionalText(let path), .onionAddress(let path): configuration[keyPath: path] ?? ""
         case .perLanguage(let path): configuration[keyPath: path]["en"] ?? ""
         case .number(let path, _): String(configuration[keyPath: path])

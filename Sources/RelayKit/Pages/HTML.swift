@@ -80,6 +80,8 @@ struct PageLayout: Sendable {
     let groupNames: [String: String]
     let readerDescriptions: [String: String]
     let assets: Assets
+    /// Where Exit this page goes: a neutral site (`exit_url`).
+    let exitURL: String
 
     func groupName(_ catalogue: Catalogue) -> String {
         groupNames[catalogue.code] ?? catalogue.text("default.group_name")
@@ -108,9 +110,11 @@ struct PageLayout: Sendable {
             <meta name="referrer" content="no-referrer">
             <title>\(title) – \(groupName(catalogue))</title>
             \(HTML.trusted(assets.stylesheetTag))
+            \(HTML.trusted(assets.exitScriptTag))
             </head>
             <body>
             <a class="skip-link" href="#main">\(catalogue.text("skip"))</a>
+            <div class="exit-this-page"><a href="\(exitURL)" id="exit-this-page" class="exit-button" role="button" rel="noreferrer">\(catalogue.text("exit.button"))<span class="visually-hidden"> \(catalogue.text("exit.shortcut"))</span></a></div>
             <header class="header"><div class="width">\(switcher)<p class="header-name">\(capitalisedFirstLetter(groupName(catalogue)))</p></div></header>
             <main id="main" class="width" tabindex="-1">
             \(body)
