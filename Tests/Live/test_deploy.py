@@ -6,18 +6,13 @@ import re
 import shutil
 import subprocess
 import tempfile
-import urllib.parse
 from pathlib import Path
 
-
 from conftest import BIN, ROOT
+from test_delivery import port_of, submit
 
 UNIT = ROOT / "deploy" / "systemd" / "blind-relay.service"
 ONION = "http://" + "a" * 52 + "2345.onion"
-
-
-def port_of(address):
-    return int(address.rsplit(":", 1)[1])
 
 
 def test_the_unit_verifies_and_holds_its_recorded_exposure_score():
@@ -111,18 +106,6 @@ def test_check_config_names_what_would_stop_the_relay(relay_factory):
         assert not fresh.exists()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def submit(relay, text):
-    connection = http.client.HTTPConnection("127.0.0.1", port_of(relay.address), timeout=10)
-    connection.request("GET", "/")
-    token = re.search(r'name="form_token" value="([^"]+)"', connection.getresponse().read().decode()).group(1)
-    connection.request("POST", "/submit", body=urllib.parse.urlencode({"form_token": token, "message": text}),
-                       headers={"Content-Type": "application/x-www-form-urlencoded"})
-    response = connection.getresponse()
-    response.read()
-    connection.close()
-    return response.status
 
 
 def health(relay):
