@@ -176,10 +176,14 @@ def test_chair_verify_relay_passes_an_honest_relay_and_names_each_alteration(unp
     def add_script(page):
         return page.replace("</body>", '<script src="https://collector.example/x.js"></script></body>')
 
+    def add_same_origin_script_in_capitals(page):
+        return page.replace("</body>", '<SCRIPT SRC="/assets/collector.js"></SCRIPT></body>')
+
     def swap_keys(page):
         return re.sub(r'data-recipients="[^"]*"', f'data-recipients="{other_key}"', page)
 
     for rewrite, words in [(add_script, "loads https://collector.example/x.js, which the release does not have"),
+                           (add_same_origin_script_in_capitals, "loads /assets/collector.js, which the release does not have"),
                            (swap_keys, "seals messages to keys that are not a recipients set the group's chair signed")]:
         proxy = RewritingProxy(address, rewrite)
         try:

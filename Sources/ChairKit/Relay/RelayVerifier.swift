@@ -69,7 +69,12 @@ struct RelayVerifier {
     private func checkTags(in html: String, language: String, fetched: inout [String: [UInt8]], report: inout Report)
         async throws(ChairError)
     {
-        for match in html.matches(of: /<script\b([^>]*)>([^<]*)<\/script>/) {
+        // Any case, as browsers read tags; a script element this cannot parse is a difference too.
+        let scripts = html.matches(of: /<script\b([^>]*)>([^<]*)<\/script>/.ignoresCase())
+        if html.matches(of: /<script\b/.ignoresCase()).count != scripts.count {
+            report.differences.append("the \(language) form page has a script element this check cannot read")
+        }
+        for match in scripts {
             let attributes = String(match.1)
             if attributes.contains("type=\"application/json\"") {
                 // Data, never run (the policy allows no inline script): the page's words for its
@@ -83,7 +88,8 @@ struct RelayVerifier {
             try await checkAsset(
                 attributes, reference: "src", language: language, fetched: &fetched, report: &report)
         }
-        for match in html.matches(of: /<link\b([^>]*)>/) where match.1.contains("rel=\"stylesheet\"") {
+        for match in html.matches(of: /<link\b([^>]*)>/.ignoresCase())
+        where match.1.lowercased().contains("stylesheet") {
             try await checkAsset(
                 String(match.1), reference: "href", language: language, fetched: &fetched, report: &report)
         }
@@ -94,7 +100,7 @@ struct RelayVerifier {
         report: inout Report
     ) async throws(ChairError) {
         func value(_ name: String) -> String? {
-            guard let start = attributes.range(of: " \(name)=\"") else { return nil }
+            guard let start = attributes.range(of: " \(name)=\"", options: .caseInsensitive) else { return nil }
             return String(attributes[start.upperBound...].prefix { $0 != "\"" })
         }
         guard let path = value(reference), let expected = released[path] else {
