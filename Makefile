@@ -81,7 +81,7 @@ bench-smoke:
 # libsqlite3-0, no toolchain. Its own build folder, so the debug build is left alone.
 # Foundation's networking (the chair's pulls) links libcurl, which stays a shared library.
 RELEASE_BUILD := .build-release
-RELEASE_PACKAGES := libcurl4-openssl-dev dpkg-dev
+RELEASE_PACKAGES := libcurl4-openssl-dev
 release: deps
 	@$(call install_missing,$(RELEASE_PACKAGES))
 	swift build -c release --static-swift-stdlib --scratch-path $(RELEASE_BUILD) --product relay
