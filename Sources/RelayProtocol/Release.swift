@@ -5,9 +5,9 @@ import Sodium
 public enum Release {
     /// Raised for every release; `make release` names the tarball and the .deb after it.
     public static let version = "0.9.0"
-    /// Where a release puts its manifest, from the executable's folder: `PREFIX/bin/relay` and
-    /// `PREFIX/bin/chair` beside `PREFIX/share/blind-relay/MANIFEST`.
-    public static let manifestPath = "../share/blind-relay/MANIFEST"
+    /// Where a release puts its own files, from the executable's folder: `PREFIX/bin/relay` and
+    /// `PREFIX/bin/chair` beside `PREFIX/share/blind-relay/` (pages, catalogues, `MANIFEST`, `SERVED`).
+    public static let filesBesideExecutable = "../share/blind-relay"
 
     /// This process's executable, symbolic links resolved.
     public static var runningExecutable: URL? {
@@ -17,8 +17,14 @@ public enum Release {
     /// The manifest (`sha256sum` lines: every file of the release, and every asset the relay
     /// serves) installed beside `executable`; nil for a development build.
     public static func manifest(besideExecutable executable: URL?) -> [UInt8]? {
+        file("MANIFEST", besideExecutable: executable)
+    }
+
+    /// A file of the release installed beside `executable`; nil when there is none.
+    static func file(_ name: String, besideExecutable executable: URL?) -> [UInt8]? {
         guard let executable else { return nil }
-        let path = executable.deletingLastPathComponent().appendingPathComponent(manifestPath).standardizedFileURL.path
+        let path = executable.deletingLastPathComponent().appendingPathComponent(filesBesideExecutable)
+            .appendingPathComponent(name).standardizedFileURL.path
         return FileManager.default.contents(atPath: path).map(Array.init)
     }
 
@@ -26,10 +32,7 @@ public enum Release {
     /// SHA-256 in hex (`share/blind-relay/SERVED` beside the executable); nil for a development
     /// build. TweetNaCl's is the copy of Debian's node-tweetnacl the release was built with.
     public static func servedAssets(besideExecutable executable: URL? = runningExecutable) -> [String: String]? {
-        guard let executable else { return nil }
-        let path = executable.deletingLastPathComponent().appendingPathComponent("../share/blind-relay/SERVED")
-            .standardizedFileURL.path
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let data = file("SERVED", besideExecutable: executable) else { return nil }
         var assets: [String: String] = [:]
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)

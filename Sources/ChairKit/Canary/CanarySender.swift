@@ -105,14 +105,7 @@ struct CanarySender {
     /// The signed set the page seals to, if the group's chair signed it and the page's keys are
     /// exactly its keys: a canary is sealed only to the people a person's message would be.
     private func trustedSet(for page: FormPage) async throws(ChairError) -> RecipientSet {
-        let trust: ChairStore.GroupTrust?
-        do {
-            trust = try store.fetchGroupTrust()
-        } catch {
-            throw ChairError("cannot read your message store", hint: "check the file named by --store")
-        }
-        let group = try GroupRecipients(
-            relayFiles: try await client.recipientSets(), stored: trust, identity: identity)
+        let group = try await GroupRecipients.load(from: client, store: store, identity: identity)
         guard let set = group.set(withDigest: page.setDigest), set.encryptionKeys == page.keys else {
             throw ChairError(
                 "the relay's form page seals to keys that are not a recipients set the group's chair signed",

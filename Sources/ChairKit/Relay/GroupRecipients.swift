@@ -22,6 +22,20 @@ struct GroupRecipients {
     /// The trusted set with this digest.
     func set(withDigest digest: [UInt8]) -> RecipientSet? { sets[digest] }
 
+    /// The relay's sets checked against what `store` trusts: where a pull, a canary and an audit
+    /// of the relay all start.
+    static func load(from client: RelayClient, store: ChairStore, identity: ChairIdentity) async throws(ChairError)
+        -> GroupRecipients
+    {
+        let trust: ChairStore.GroupTrust?
+        do {
+            trust = try store.fetchGroupTrust()
+        } catch {
+            throw ChairError("cannot read your message store", hint: "check the file named by --store")
+        }
+        return try GroupRecipients(relayFiles: try await client.recipientSets(), stored: trust, identity: identity)
+    }
+
     /// Checks the relay's sets against what the store trusts. A set not signed by the trusted
     /// chair stops the pull before anything is fetched.
     init(relayFiles: [String], stored: ChairStore.GroupTrust?, identity: ChairIdentity) throws(ChairError) {

@@ -114,15 +114,7 @@ struct PullSession {
                 outcome.acknowledgementProblem = error.message
             }
         }
-        var group: GroupRecipients
-        do {
-            group = try GroupRecipients(
-                relayFiles: try await client.recipientSets(), stored: try store.fetchGroupTrust(), identity: identity)
-        } catch let error as ChairError {
-            throw error
-        } catch {
-            throw ChairError("cannot read your message store", hint: "check the file named by --store")
-        }
+        var group = try await GroupRecipients.load(from: client, store: store, identity: identity)
         outcome.trustStatement = group.statement
         outcome.relayBehind = group.relayBehind
         func settle(_ acknowledging: Task<Int, any Error>) async {

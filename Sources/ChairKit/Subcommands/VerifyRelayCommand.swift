@@ -27,7 +27,7 @@ struct VerifyRelayCommand: AsyncChairSubcommand {
     func execute() async throws(ChairError) {
         guard let released = Release.servedAssets() else {
             throw ChairError(
-                "this chair is a development build: it has no release files to compare the relay with",
+                "this chair has no release files to compare the relay with (share/blind-relay/SERVED beside it is missing or damaged: a development build, or an incomplete install)",
                 hint: "run the chair from the release tarball (bin/chair), which has share/blind-relay/SERVED beside it"
             )
         }
@@ -38,13 +38,9 @@ struct VerifyRelayCommand: AsyncChairSubcommand {
         }
         let identity = try options.unlock()
         let client = try await RelayClient.connect(address: relay, signer: identity.signing)
-        let trust: ChairStore.GroupTrust?
-        do {
-            trust = try store.open(identityPath: options.identityPath, identity: identity).fetchGroupTrust()
-        } catch {
-            throw ChairError("cannot read your message store", hint: "check the file named by --store")
-        }
-        let group = try GroupRecipients(relayFiles: try await client.recipientSets(), stored: trust, identity: identity)
+        let group = try await GroupRecipients.load(
+            from: client, store: try store.open(identityPath: options.identityPath, identity: identity),
+            identity: identity)
         let verifier = RelayVerifier(
             relayAddress: relay, base: base, released: released, group: group, ownKey: identity.encryption.publicKey)
         let report = try await verifier.verify()

@@ -9,7 +9,7 @@ import RelayProtocol
 ///   layout, for development and the tests).
 public enum RelayResources {
     /// Relative to the executable's folder, in the order they are tried.
-    static let candidates = ["../share/blind-relay", "blind-relay_RelayKit.resources"]
+    static let candidates = [Release.filesBesideExecutable, "blind-relay_RelayKit.resources"]
 
     /// The folder holding `Catalogues/` and `Assets/` for the executable at `executable`.
     public static func folder(executable: URL? = Release.runningExecutable) throws(RelayConfiguration.Problem) -> URL {
