@@ -25,9 +25,8 @@ public func buildApplication(
     if released > 0 { logger.info("deleted \(released) envelopes every current recipient has stored") }
     let catalogues = try Catalogues.load(directory: configuration.cataloguesDirectory.map { URL(fileURLWithPath: $0) })
     let assets = try Assets.load(tweetNaClPath: configuration.tweetNaClFile)
-    if !assets.canSealInBrowser {
-        logger.warning(
-            "browser sealing is off: TweetNaCl was not found at \(configuration.tweetNaClFile); install node-tweetnacl")
+    if let warning = assets.browserSealingWarning(tweetNaClPath: configuration.tweetNaClFile) {
+        logger.warning("\(warning)")
     }
     let layout = PageLayout(
         catalogues: catalogues, groupNames: configuration.groupNames,
@@ -72,10 +71,7 @@ public func buildApplication(
             clockWindowSeconds: configuration.clockWindowSeconds), condition: condition, logger: logger
     ).addRoutes(to: router)
 
-    logger.info("sealing to recipients set \(recipients.signedSet.serial), signed by its chair")
-    for member in recipients.signedSet.members {
-        logger.info("sealing to \(member.key.name) (\(member.role.rawValue)), fingerprint \(member.key.fingerprint)")
-    }
+    for line in recipients.sealingLines { logger.info("\(line)") }
     let headTimeout = TimeAmount.seconds(Int64(configuration.headTimeoutSeconds))
     let bodyTimeout = TimeAmount.seconds(Int64(configuration.bodyTimeoutSeconds))
     return Application(

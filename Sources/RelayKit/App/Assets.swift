@@ -51,6 +51,12 @@ struct Assets: Sendable {
         return "<link rel=\"stylesheet\" href=\"\(css.path)\" integrity=\"\(css.integrity)\">"
     }
 
+    /// What the operator must know when browsers cannot seal; nil when they can.
+    func browserSealingWarning(tweetNaClPath: String) -> String? {
+        canSealInBrowser
+            ? nil : "browser sealing is off: TweetNaCl was not found at \(tweetNaClPath); install node-tweetnacl"
+    }
+
     /// Exit this page's script, on every page whether or not the browser can seal.
     var exitScriptTag: String {
         guard let script = asset("/assets/exit.js") else { return "" }

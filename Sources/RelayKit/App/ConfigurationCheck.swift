@@ -7,13 +7,7 @@ public enum ConfigurationCheck {
     public static func run(_ configuration: RelayConfiguration) throws(RelayConfiguration.Problem) -> [String] {
         var lines: [String] = []
         let recipients = try Recipients.load(from: configuration.keysDirectory)
-        lines.append(
-            "keys: the recipients set \(recipients.signedSet.serial) in \(configuration.keysDirectory) is signed by its chair"
-        )
-        for member in recipients.signedSet.members {
-            lines.append(
-                "keys: sealing to \(member.key.name) (\(member.role.rawValue)), fingerprint \(member.key.fingerprint)")
-        }
+        lines += recipients.sealingLines.map { "keys: " + $0 }
         try checkDataFolder(configuration.dataDirectory)
         lines.append("data: \(configuration.dataDirectory) can be written by this user")
         let catalogues = try Catalogues.load(
@@ -21,10 +15,8 @@ public enum ConfigurationCheck {
         lines.append("pages: languages \(catalogues.all.map(\.code).joined(separator: ", "))")
         let assets = try Assets.load(tweetNaClPath: configuration.tweetNaClFile)
         lines.append(
-            assets.canSealInBrowser
-                ? "pages: browsers seal with TweetNaCl from \(configuration.tweetNaClFile)"
-                : "warning: browser sealing is off: TweetNaCl was not found at \(configuration.tweetNaClFile); install node-tweetnacl"
-        )
+            assets.browserSealingWarning(tweetNaClPath: configuration.tweetNaClFile).map { "warning: " + $0 }
+                ?? "pages: browsers seal with TweetNaCl from \(configuration.tweetNaClFile)")
         lines += makeOperatorWarnings(configuration).map { "warning: " + $0 }
         lines.append("listen: \(configuration.host) port \(configuration.port)")
         return lines

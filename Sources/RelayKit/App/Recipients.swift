@@ -7,6 +7,15 @@ public struct Recipients: Sendable {
     /// The file in the keys folder that holds the signed set.
     public static let setFileName = "recipients.set"
 
+    /// Who the relay seals to, a line each, as the start-up log and `relay check-config` say it:
+    /// what the chair compares with `chair recipients show`.
+    var sealingLines: [String] {
+        ["sealing to recipients set \(signedSet.serial), signed by its chair"]
+            + signedSet.members.map {
+                "sealing to \($0.key.name) (\($0.role.rawValue)), fingerprint \($0.key.fingerprint)"
+            }
+    }
+
     /// The signed set.
     public let signedSet: RecipientSet
 
