@@ -52,7 +52,7 @@ def stage_release(bin_dir, root, strip):
     shutil.copytree(ROOT / "deploy", root / "deploy")
     shutil.copytree(ROOT / "docs", root / "docs")
     shutil.copy2(ROOT / "README.md", root / "README.md")
-    served = [(f"/assets/{name}", share / "Assets" / name) for name in ["relay.css", "blake2b.js", "seal.js", "exit.js"]]
+    served = [(f"/assets/{name}", share / "Assets" / name) for name in ["relay.css", "blake2b.js", "seal.js", "exit.js", "reveal.js"]]
     lines = [f"{sha256(path)}  {url}\n" for url, path in served]
     if TWEETNACL.exists():
         # Debian's node-tweetnacl, which the relay serves from the host: the copy this was built with.

@@ -15,7 +15,9 @@ struct QuotaTests {
         }
         let refused = try await postForm(to: setup.relay.address, fields: [("message", "the fourth, kept on the page")])
         #expect(refused.status == 503)
-        #expect(refused.page.contains("This service is full at the moment"))
+        #expect(refused.page.contains("This service is full just now"))
+        // Another way to get help, the catalogue's default until the host sets other_ways.
+        #expect(refused.page.contains("Victim Support"))
         #expect(refused.page.contains(">the fourth, kept on the page</textarea>"))
 
         let pulled = try await setup.pull()

@@ -117,6 +117,14 @@ def make_browser(javascript=True, width=1280, height=900):
     return driver
 
 
+def save_full_page(driver, name):
+    """A screenshot of the whole page, not just what fits the window, in ARTIFACTS."""
+    import base64
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+    (ARTIFACTS / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
+
+
 def set_viewport(driver, width, height):
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500})

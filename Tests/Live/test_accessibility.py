@@ -6,7 +6,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from selenium_axe_python import Axe
 
-from conftest import ARTIFACTS, set_viewport
+from conftest import save_full_page, set_viewport
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -25,6 +25,9 @@ def pages(relay, driver, language, javascript):
     """
     open_form(relay, driver, language, javascript)
     yield "form"
+    if javascript:
+        driver.find_element(By.ID, "wants_contact").click()
+        yield "form-contact-questions-revealed"
     driver.find_element(By.ID, "wants_contact").click()
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "error-summary"))
@@ -48,6 +51,17 @@ def pages(relay, driver, language, javascript):
         yield "receipt-server-sealed"
     driver.get(f"{relay.address}/no-such-page?lang={language}")
     yield "not-found"
+    for page in ["staying-safe", "privacy", "accessibility"]:
+        driver.get(f"{relay.address}/{page}?lang={language}")
+        yield page
+
+
+def is_govuk_conditional_reveal(violation):
+    """GOV.UK's one known axe finding, kept on purpose (alphagov/govuk-frontend#979): aria-expanded
+    on the Yes radio button that reveals the contact questions. Exactly that, and nothing else."""
+    return violation["id"] == "aria-allowed-attr" and all(
+        node["target"] == ["#wants_contact"] and "aria-expanded" in node["failureSummary"]
+        and "aria-controls" not in node["failureSummary"] for node in violation["nodes"])
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])
@@ -61,22 +75,23 @@ def test_every_page_passes_axe(relay, browser, language):
         axe = Axe(driver)
         axe.inject()
         results = axe.run(options=json.dumps({"runOnly": {"type": "tag", "values": TAGS}}))
-        violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in results["violations"]]
+        violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in results["violations"]
+                      if not is_govuk_conditional_reveal(v)]
         assert violations == [], f"{name} ({language}): {violations}"
         assert len(results["passes"]) >= 5, f"{name}: axe checked almost nothing"
+        save_full_page(driver, f"{name}-{language}-1280-javascript")
         audited.append(name)
-    assert audited == ["form", "form-with-errors", "form-with-server-errors", "receipt", "receipt-server-sealed",
-                       "not-found"]
+    assert audited == ["form", "form-contact-questions-revealed", "form-with-errors", "form-with-server-errors",
+                       "receipt", "receipt-server-sealed", "not-found", "staying-safe", "privacy", "accessibility"]
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])
 def test_screenshots_and_no_sideways_scroll_at_320px(relay, browser, language):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     driver = browser(javascript=False)
     for width in (320, 1280):
         set_viewport(driver, width, 900)
         for name in pages(relay, driver, language, javascript=False):
-            driver.save_screenshot(str(ARTIFACTS / f"{name}-{language}-{width}.png"))
+            save_full_page(driver, f"{name}-{language}-{width}")
             if width == 320:
                 overflow = driver.execute_script(
                     "var w = document.documentElement.clientWidth; return Array.from(document.querySelectorAll('body *'))"

@@ -42,7 +42,7 @@ def test_message_and_contact_request_reach_the_chair(relay, browser, javascript)
     fill(driver, MESSAGE + canary)
     code = submit_and_wait_for_receipt(driver)
     sealed_by = driver.find_element(By.ID, "sealed-by").text
-    assert ("in your own browser" in sealed_by) == javascript
+    assert ("on your own phone or computer" in sealed_by) == javascript
     # A contact request.
     driver.get(relay.address + "/?lang=cy")
     if javascript:
@@ -79,7 +79,7 @@ def test_javascript_shows_errors_without_sending_anything(relay, browser):
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     summary = WebDriverWait(driver, 10).until(expected_conditions.presence_of_element_located((By.ID, "error-summary")))
     assert "Enter your message" in summary.text
-    assert "Choose how the chair should contact you" in summary.text
+    assert "Choose how the group should contact you" in summary.text
     assert posted_bodies(driver) == []
 
 
@@ -90,6 +90,6 @@ def test_a_server_error_page_keeps_the_text_with_javascript_off(relay, browser):
     driver.find_element(By.ID, "message").send_keys("keep me")
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     summary = WebDriverWait(driver, 10).until(expected_conditions.presence_of_element_located((By.CLASS_NAME, "error-summary")))
-    assert "Tick ‘Please contact me directly’" in summary.text
+    assert "You did not choose ‘Yes’, but you gave contact details" in summary.text
     assert driver.find_element(By.ID, "message").get_attribute("value") == "keep me"
     assert driver.find_element(By.ID, "contact_details").get_attribute("value") == "me@example.org"

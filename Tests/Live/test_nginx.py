@@ -19,7 +19,7 @@ from conftest import ROOT
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 IDENTIFYING = {"User-Agent": "CANARY-AGENT", "Referer": "https://canary.example/referrer",
-               "Cookie": "canary=1", "Accept-Language": "cy-GB", "X-Forwarded-For": "198.51.100.66",
+               "Cookie": "canary=1", "Accept-Language": "cy-GB, en-CANARY;q=0.5", "X-Forwarded-For": "198.51.100.66",
                "X-Real-IP": "198.51.100.77", "Forwarded": "for=198.51.100.88", "Sec-CH-UA": "CanaryBrowser",
                "Via": "1.1 canary"}
 
@@ -144,8 +144,11 @@ def test_only_one_address_reaches_the_relay_and_nothing_else_about_the_person(re
             addresses = [(name, value) for name, value in headers
                          if name != "Host" and re.search(r"\d+\.\d+\.\d+\.\d+", value)]
             assert addresses == [("X-Real-IP", "127.0.0.1")], headers
+            # Of the languages, only that Welsh comes first (the relay then answers in Welsh).
+            assert [(name, value) for name, value in headers if name.lower() == "accept-language"] == \
+                [("Accept-Language", "cy")], headers
             for name in IDENTIFYING:
-                if name != "X-Real-IP":
+                if name not in ("X-Real-IP", "Accept-Language"):
                     assert name.lower() not in names, f"{name} reached the relay: {headers}"
             assert not any("CANARY" in value.upper() or "canary" in value for _, value in headers), headers
         assert not (nginx.folder / "logs/access.log").exists(), "nginx wrote an access log"

@@ -27,8 +27,9 @@ struct FormIntakeTests {
             #expect(response.status == .ok)
             let page = String(buffer: response.body)
             #expect(page.contains("call 999"))
-            #expect(page.contains("cannot act on individual"))
-            #expect(page.contains("The police cannot read it"))
+            #expect(page.contains("cannot deal with single cases"))
+            #expect(
+                page.contains("<p id=\"protection\">The police run this website, but they cannot read your message."))
             #expect(page.contains("name=\"message\""))
             #expect(page.contains("name=\"wants_contact\""))
             // Never kept: its token is single-use, and a page holding someone's text never is.
@@ -119,11 +120,12 @@ struct FormIntakeTests {
         BadPost(
             name: "contact ticked without details", contentType: "application/x-www-form-urlencoded",
             body: "message=call+me&wants_contact=yes&contact_method=email",
-            status: .badRequest, pageMustContain: ["Enter how the chair can reach you", ">call me</textarea>"]),
+            status: .badRequest, pageMustContain: ["Enter how the group can reach you", ">call me</textarea>"]),
         BadPost(
             name: "contact details without the tick", contentType: "application/x-www-form-urlencoded",
             body: "message=hi&contact_details=me%40example.org",
-            status: .badRequest, pageMustContain: ["Tick ‘Please contact me directly’", "me@example.org"]),
+            status: .badRequest,
+            pageMustContain: ["You did not choose ‘Yes’, but you gave contact details", "me@example.org"]),
         BadPost(
             name: "unknown category", contentType: "application/x-www-form-urlencoded",
             body: "message=hi&category=weather",

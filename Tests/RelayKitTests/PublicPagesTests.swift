@@ -105,7 +105,7 @@ struct PublicPagesTests {
             let assets = try #require(manifest["assets"])
             #expect(assets.keys.contains("/assets/seal.js") && assets.keys.contains("/assets/nacl-fast.min.js"))
             let tags = page.matches(of: /(?:src|href)="(\/assets\/[^"]+)" integrity="(sha512-[^"]+)"/)
-            #expect(tags.count == 5)
+            #expect(tags.count == 6)
             for tag in tags {
                 let served = try await client.execute(uri: String(tag.1), method: .get)
                 #expect("sha512-" + Base64.encode(SHA512.hash(Array(buffer: served.body))) == String(tag.2))
@@ -115,12 +115,16 @@ struct PublicPagesTests {
         }
     }
 
-    @Test("without TweetNaCl the form still works, and offers no sealing script (Exit this page's only)")
+    @Test(
+        "without TweetNaCl the form still works, and offers no sealing script (only Exit this page's and the reveal's)")
     func withoutTweetNaCl() async throws {
         let fixture = try RelayFixture { $0.tweetNaClFile = "/nonexistent/nacl.js" }
         try await fixture.makeApplication().test(.router) { client in
             let page = String(buffer: try await client.execute(uri: "/", method: .get).body)
-            #expect(page.matches(of: /<script src="([^"]+)"/).map { String($0.1) } == ["/assets/exit.js"])
+            #expect(
+                page.matches(of: /<script src="([^"]+)"/).map { String($0.1) } == [
+                    "/assets/exit.js", "/assets/reveal.js",
+                ])
             #expect(try await postForm(client, [("message", "still works")]).status == .ok)
         }
     }
@@ -131,14 +135,14 @@ struct PublicPagesTests {
         try await fixture.makeApplication().test(.router) { client in
             let quick = try await postForm(client, [("message", "my words")])
             #expect(quick.status == .badRequest)
-            #expect(String(buffer: quick.body).contains("very quickly"))
+            #expect(String(buffer: quick.body).contains("very soon after the page opened"))
             #expect(String(buffer: quick.body).contains(">my words</textarea>"))
             let trap = try await postForm(client, [("message", "my words"), ("leave_empty", "http://spam")])
             #expect(String(buffer: trap.body).contains("looked automated"))
             #expect(String(buffer: trap.body).contains(">my words</textarea>"))
             let noToken = try await client.execute(
                 uri: "/submit", method: .post, headers: .form, body: formBody([("message", "old page")]))
-            #expect(String(buffer: noToken.body).contains("has to be sent again"))
+            #expect(String(buffer: noToken.body).contains("needs to be sent again"))
             #expect(String(buffer: noToken.body).contains(">old page</textarea>"))
         }
         #expect(try storedRowCount(fixture) == 0)
@@ -189,7 +193,7 @@ struct PublicPagesTests {
                 ("envelope", Base64.encode(envelope)), ("form_token", token), ("pow", proof), ("form_language", "cy"),
             ])
             #expect(accepted.status == .ok)
-            #expect(String(buffer: accepted.body).contains("yn eich porwr eich hun"))
+            #expect(String(buffer: accepted.body).contains("ar eich ffôn neu gyfrifiadur eich hun"))
             // The same post again (a reload of the receipt) stores nothing and says why.
             let again = try await post([
                 ("envelope", Base64.encode(envelope)), ("form_token", token), ("pow", proof),

@@ -29,8 +29,7 @@ public func buildApplication(
         logger.warning("\(warning)")
     }
     let layout = PageLayout(
-        catalogues: catalogues, groupNames: configuration.groupNames,
-        readerDescriptions: configuration.readerDescriptions, assets: assets, exitURL: configuration.exitURL)
+        catalogues: catalogues, wording: configuration.publicWording, assets: assets, exitURL: configuration.exitURL)
     let notices = NoticePages(layout: layout)
     let limiter = ClientRateLimiter(
         limits: .init(
@@ -53,11 +52,11 @@ public func buildApplication(
     let formPage = FormPage(
         layout: layout, recipientKeys: recipients.encryptionKeys.map(Base64.encode),
         recipientSetDigest: Base64.encode(recipients.signedSet.digest),
-        proofOfWorkBits: configuration.proofOfWorkBits)
+        proofOfWorkBits: configuration.proofOfWorkBits, minimumSecondsOnPage: configuration.minimumSecondsOnPage)
     IntakeController(
         committer: GroupCommitter(store: store, condition: condition), recipients: recipients, formPage: formPage,
         notices: notices,
-        templates: PageTemplates(formPage: formPage, notices: notices),
+        templates: PageTemplates(formPage: formPage, notices: notices), information: InformationPages(layout: layout),
         tokens: FormTokens(
             key: try FormTokens.loadOrCreateKey(dataDirectory: configuration.dataDirectory),
             minimumSeconds: configuration.minimumSecondsOnPage, proofOfWorkBits: configuration.proofOfWorkBits),
@@ -164,7 +163,7 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
     {
         // Only an error page needs the language; most responses never look it up.
         func catalogue() -> Catalogue {
-            notices.layout.catalogues.catalogue(for: request.uri.queryParameters["lang"].map(String.init))
+            notices.layout.catalogues.catalogue(for: request)
         }
         var response: Response
         do {

@@ -29,6 +29,7 @@ struct Assets: Sendable {
         for (name, type) in [
             ("relay.css", "text/css; charset=utf-8"), ("blake2b.js", "text/javascript; charset=utf-8"),
             ("seal.js", "text/javascript; charset=utf-8"), ("exit.js", "text/javascript; charset=utf-8"),
+            ("reveal.js", "text/javascript; charset=utf-8"),
         ] {
             guard let bytes = read(folder.appendingPathComponent(name)) else {
                 throw .init(description: "the built-in asset \(name) is missing; reinstall the relay")
@@ -60,6 +61,13 @@ struct Assets: Sendable {
     /// Exit this page's script, on every page whether or not the browser can seal.
     var exitScriptTag: String {
         guard let script = asset("/assets/exit.js") else { return "" }
+        return "<script src=\"\(script.path)\" integrity=\"\(script.integrity)\" defer></script>"
+    }
+
+    /// The form's conditional reveal (the contact questions under Yes), whether or not the
+    /// browser can seal.
+    var revealScriptTag: String {
+        guard let script = asset("/assets/reveal.js") else { return "" }
         return "<script src=\"\(script.path)\" integrity=\"\(script.integrity)\" defer></script>"
     }
 

@@ -17,6 +17,15 @@ public struct RelayConfiguration: Sendable {
     public var groupNames: [String: String] = [:]
     /// Who reads the messages, as the public sees it, by language code.
     public var readerDescriptions: [String: String] = [:]
+    /// How soon the group aims to reply to a request to be contacted ("two weeks"), by language.
+    public var responseTimes: [String: String] = [:]
+    /// Other ways to reach the group or get help, said on the receipt and when the service is
+    /// full, by language.
+    public var otherWays: [String: String] = [:]
+    /// How long the group keeps a message (the privacy notice), by language.
+    public var retentionPeriods: [String: String] = [:]
+    /// How to reach whoever answers for the group's handling of personal data, by language.
+    public var privacyContacts: [String: String] = [:]
     /// Folder of message catalogues (`CODE.json`); nil for the built-in English and Welsh.
     public var cataloguesDirectory: String?
     /// Where Exit this page leaves for: a neutral, common site (GOV.UK's choice is BBC Weather).
@@ -63,6 +72,15 @@ public struct RelayConfiguration: Sendable {
 
     /// The built-in defaults.
     public init() {}
+
+    /// Every per-language setting by its key: what the pages fill their `{key}` placeholders with.
+    var publicWording: [String: [String: String]] {
+        var wording: [String: [String: String]] = [:]
+        for setting in RelaySetting.all {
+            if case .perLanguage(let path) = setting.value { wording[setting.key] = self[keyPath: path] }
+        }
+        return wording
+    }
 
     /// Why the configuration cannot be used.
     public struct Problem: Error, CustomStringConvertible, Equatable {

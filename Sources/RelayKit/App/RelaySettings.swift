@@ -71,6 +71,21 @@ struct RelaySetting: Sendable {
             example: "reader_description = the chair of the group (and the deputy chair, if the group has one)\n"
                 + "# group_name_cy = y Grŵp Cynghori Annibynnol ar Droseddau Casineb"),
         .init(
+            "response_time", .perLanguage(\.responseTimes),
+            help: [
+                "What the receipt and the privacy notice promise, per language like group_name. Each page says it",
+                "before a person needs it; without these, the catalogue's defaults (shown) are used.",
+            ], example: "# response_time = two weeks"),
+        .init(
+            "other_ways", .perLanguage(\.otherWays),
+            example:
+                "# other_ways = If you need to talk to someone now, Victim Support is free and private, and it is "
+                + "not part of the police. Call 0808 168 9111."),
+        .init("retention_period", .perLanguage(\.retentionPeriods), example: "# retention_period = one year"),
+        .init(
+            "privacy_contact", .perLanguage(\.privacyContacts),
+            example: "# privacy_contact = the chair of the group, using the contact form on this site"),
+        .init(
             "catalogues_dir", .optionalText(\.cataloguesDirectory),
             example: "# catalogues_dir = /etc/blind-relay/catalogues   # a folder of CODE.json files; default: built in"
         ),

@@ -16,6 +16,7 @@ struct IntakeController: Sendable {
     let formPage: FormPage
     let notices: NoticePages
     let templates: PageTemplates
+    let information: InformationPages
     let tokens: FormTokens
     let limiter: ClientRateLimiter
     /// The proxy's header naming the client's address; empty to use the connection's peer.
@@ -37,13 +38,18 @@ struct IntakeController: Sendable {
 
     func addRoutes(to router: Router<RelayRequestContext>) {
         router.get("/") { request, _ in
-            let catalogue = catalogues.catalogue(for: request.uri.queryParameters["lang"].map(String.init))
+            let catalogue = catalogues.catalogue(for: request)
             // Never cached (the middleware's default, no-store): each form carries a single-use
             // token, so a kept copy would be refused as "already sent" once its message is stored.
             return Response.html(templates.form(catalogue, token: tokens.issue()))
         }
         router.post("/submit") { request, context in try await submit(request, context: context) }
         router.get("/healthz") { _, _ in healthResponse() }
+        for page in InformationPages.Page.allCases {
+            router.get(RouterPath(stringLiteral: page.path)) { request, _ in
+                Response.html(information.page(page, catalogues.catalogue(for: request)))
+            }
+        }
         router.get(RouterPath(stringLiteral: Self.forgetPath)) { _, _ in
             var headers = HTTPFields()
             if let name = HTTPField.Name("Clear-Site-Data") { headers[name] = "\"cache\"" }
@@ -57,7 +63,7 @@ struct IntakeController: Sendable {
     /// sealed in the browser, a proof of work for its own envelope): junk costs an outsider as
     /// much as it costs us, and cannot spend the budget real people need.
     func submit(_ request: Request, context: RelayRequestContext) async throws -> Response {
-        var catalogue = catalogues.catalogue(for: request.uri.queryParameters["lang"].map(String.init))
+        var catalogue = catalogues.catalogue(for: request)
         let contentType = request.headers[.contentType].map { value in
             String(value.prefix { $0 != ";" }.filter { $0 != " " && $0 != "\t" }).lowercased()
         }

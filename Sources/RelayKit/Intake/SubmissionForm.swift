@@ -51,10 +51,16 @@ struct SubmissionForm: Sendable {
         /// Values that are field names, translated when shown.
         var fieldNameValue: Field?
 
-        /// The message in `catalogue`'s language.
+        /// The message in `catalogue`'s language: the field's own words (`error.too_long.message`)
+        /// where a language needs them (Welsh writes "i'ch neges", not "i Eich neges"), else the
+        /// shared words with the field's name in them.
         func message(_ catalogue: Catalogue) -> String {
             var all = values
-            if let fieldNameValue { all["field"] = catalogue.text("name.\(fieldNameValue.rawValue)") }
+            if let fieldNameValue {
+                let ownKey = "\(key).\(fieldNameValue.rawValue)"
+                if catalogue.has(ownKey) { return catalogue.text(ownKey, all) }
+                all["field"] = catalogue.text("name.\(fieldNameValue.rawValue)")
+            }
             return catalogue.text(key, all)
         }
     }

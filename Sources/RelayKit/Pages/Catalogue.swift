@@ -14,8 +14,25 @@ struct Catalogue: Sendable {
 
     /// The text for `key`, with `{name}` placeholders filled from `values`.
     func text(_ key: String, _ values: [String: String] = [:]) -> String {
-        var text = texts[key] ?? fallback[key] ?? key
-        for (name, value) in values {
+        Self.fill(texts[key] ?? fallback[key] ?? key, values)
+    }
+
+    /// Whether this language, or the English it falls back on, has `key`.
+    func has(_ key: String) -> Bool { texts[key] != nil || fallback[key] != nil }
+
+    /// This catalogue with `{name}` filled in everywhere from `values`, once, at start-up: the
+    /// host's words (the group's name, the response time) in every text that names them. A
+    /// bare `{name}` key gives the value itself.
+    func filling(_ values: [String: String]) -> Catalogue {
+        var filled = texts.mapValues { Self.fill($0, values) }
+        let fallback = fallback.mapValues { Self.fill($0, values) }
+        for (name, value) in values { filled["{\(name)}"] = value }
+        return Catalogue(code: code, name: name, texts: filled, fallback: fallback)
+    }
+
+    private static func fill(_ text: String, _ values: [String: String]) -> String {
+        var text = text
+        for (name, value) in values where text.contains("{") {
             text = text.replacingOccurrences(of: "{\(name)}", with: value)
         }
         return text

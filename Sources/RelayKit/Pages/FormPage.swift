@@ -8,6 +8,9 @@ struct FormPage: Sendable {
     /// Base64 of the recipients set's digest, which the browser puts in the record it seals.
     let recipientSetDigest: String
     let proofOfWorkBits: Int
+    /// How long the script waits after the page opens before it posts: the relay takes a
+    /// sooner post for a bot's.
+    let minimumSecondsOnPage: Int
 
     /// What the page needs besides the form itself.
     struct Context {
@@ -23,7 +26,7 @@ struct FormPage: Sendable {
     func render(_ form: SubmissionForm, _ context: Context) -> HTML {
         let catalogue = context.catalogue
         let hasErrors = !form.errors.isEmpty || context.noticeKey != nil
-        let heading = catalogue.text("form.title", ["group": layout.groupName(catalogue)])
+        let heading = catalogue.text("form.title")
         let title = (hasErrors ? catalogue.text("error.prefix") + " " : "") + heading
         let body = errorSummary(form, context) + intro(catalogue, heading: heading) + fields(form, context)
         return layout.render(catalogue, title: title, body: body, languageLinks: !context.holdsText)
@@ -34,8 +37,8 @@ struct FormPage: Sendable {
         <h1>\(heading)</h1>
         <div class="warning"><p><strong>\(catalogue.text("form.emergency.strong"))</strong> \
         \(catalogue.text("form.emergency.rest"))</p></div>
-        <p>\(catalogue.text("form.who_reads", ["reader": layout.readerDescription(catalogue)]))</p>
-        <p>\(catalogue.text("form.police_cannot_see"))</p>
+        <p>\(catalogue.text("form.who_reads"))</p>
+        <p id="protection">\(catalogue.text("form.protection.server"))</p>
         <p>\(catalogue.text("form.no_time_limit"))</p>
         """
     }
@@ -50,7 +53,7 @@ struct FormPage: Sendable {
             items.insert("<li>\(catalogue.text(key, context.noticeValues))</li>", at: 0)
         }
         return """
-            <div class="error-summary" role="alert" tabindex="-1" id="error-summary">
+            <div class="error-summary" role="alert" tabindex="-1" id="error-summary" autofocus>
             <h2>\(catalogue.text("errors.heading"))</h2>
             <ul>\(HTML.joined(items))</ul>
             <p>\(catalogue.text("errors.kept"))</p>
@@ -63,7 +66,7 @@ struct FormPage: Sendable {
         func t(_ key: String) -> String { catalogue.text(key) }
         let sealing: HTML =
             layout.assets.canSealInBrowser
-            ? " data-recipients=\"\(recipientKeys.joined(separator: " "))\" data-recipient-set=\"\(recipientSetDigest)\" data-pow-bits=\"\(proofOfWorkBits)\""
+            ? " data-recipients=\"\(recipientKeys.joined(separator: " "))\" data-recipient-set=\"\(recipientSetDigest)\" data-pow-bits=\"\(proofOfWorkBits)\" data-min-seconds=\"\(minimumSecondsOnPage)\""
             : ""
         return """
             <form method="post" action="/submit?lang=\(catalogue.code)" accept-charset="utf-8" novalidate autocomplete="off" id="contact-form"\(sealing)>
@@ -72,17 +75,11 @@ struct FormPage: Sendable {
             <div class="trap" aria-hidden="true"><label for="leave_empty">\(t("trap.label"))</label>
             <input type="text" id="leave_empty" name="leave_empty" value="" tabindex="-1" autocomplete="off"></div>
             \(controls(contact: false, form, catalogue))
-            <fieldset class="contact">
-            <legend>\(t("contact.legend"))</legend>
-            <p class="hint">\(t("contact.hint"))</p>
-            \(errorLine(.wantsContact, form, catalogue))
-            <div class="checkbox"><input type="checkbox" id="wants_contact" name="wants_contact" value="yes"\(form.wantsContact ? " checked" as HTML : "")>
-            <label for="wants_contact">\(t("contact.checkbox"))</label></div>
-            \(controls(contact: true, form, catalogue))
-            </fieldset>
+            \(contactQuestion(form, catalogue))
             <p class="status" id="sealing-status" role="status" aria-live="polite"></p>
             <button type="submit" class="button">\(t("form.submit"))</button>
             </form>
+            \(HTML.trusted(layout.assets.revealScriptTag))
             \(layout.assets.canSealInBrowser ? messagesForScript(catalogue) + .trusted(layout.assets.scriptTags) : "")
             """
     }
@@ -108,14 +105,42 @@ struct FormPage: Sendable {
         return HTML.joined(controls, separator: "\n")
     }
 
+    /// "Would you like to be contacted?", Yes or No, and under Yes the contact questions (GOV.UK's
+    /// conditional reveal). Without the script they are always shown, under a line saying they
+    /// are only for Yes; the script hides them until Yes is chosen.
+    private func contactQuestion(_ form: SubmissionForm, _ catalogue: Catalogue) -> HTML {
+        func t(_ key: String) -> String { catalogue.text(key) }
+        let chosen = form.values[.wantsContact]
+        let failed = form.errors.contains { $0.field == .wantsContact }
+        return """
+            <div class="form-group contact\(failed ? " form-group-error" : "")">
+            <fieldset aria-describedby="wants_contact-hint\(failed ? " wants_contact-error" : "")">
+            <legend>\(t("contact.legend"))</legend>
+            <p class="hint" id="wants_contact-hint">\(t("contact.hint"))</p>
+            \(errorLine(.wantsContact, form, catalogue))
+            <div class="radio"><input type="radio" id="wants_contact" name="wants_contact" value="yes" data-aria-controls="contact-questions"\(chosen == "yes" ? " checked" : "")>
+            <label for="wants_contact">\(t("contact.yes"))</label></div>
+            <div class="conditional" id="contact-questions">
+            <p class="conditional-note">\(t("contact.only_for_yes"))</p>
+            \(controls(contact: true, form, catalogue))
+            </div>
+            <div class="radio"><input type="radio" id="wants_contact-no" name="wants_contact" value="no"\(chosen == "no" ? " checked" : "")>
+            <label for="wants_contact-no">\(t("contact.no"))</label></div>
+            </fieldset>
+            </div>
+            """
+    }
+
     /// The words the sealing script needs, as data: the page's CSP runs no inline script.
     private func messagesForScript(_ catalogue: Catalogue) -> HTML {
         let keys =
             [
                 "errors.heading", "errors.kept", "error.message_empty", "error.too_long", "error.method",
                 "error.details_missing", "error.untick", "form.sealing", "error.prefix", "notice.record_too_long",
-                "notice.connection_failed", "notice.not_accepted",
+                "notice.connection_failed", "notice.not_accepted", "form.protection.browser",
             ] + SubmissionForm.Field.allCases.map { "name.\($0.rawValue)" }
+            // A field's own words for a too-long value, where the language has them (FieldError.message).
+            + SubmissionForm.Field.allCases.map { "error.too_long.\($0.rawValue)" }.filter(catalogue.has)
         // What to say for each reason a browser-sealed post can be refused, by that reason.
         let refusals = BrowserRefusal.allCases.map { ("refusal.\($0.rawValue)", catalogue.text($0.scriptMessageKey)) }
         let pairs = (keys.map { ($0, catalogue.text($0)) } + refusals).map { key, text in
@@ -239,10 +264,12 @@ struct FormPage: Sendable {
                 <label for="\(id)">\(option.1)</label></div>
                 """
         }
+        let failed = form.errors.contains { $0.field == field }
+        let described: HTML = failed ? " aria-describedby=\"\(field.rawValue)-error\"" : ""
         return group(
             field, form,
             """
-            <fieldset><legend>\(catalogue.text("field.\(field.rawValue).legend"))</legend>\(errorLine(field, form, catalogue))\(HTML.joined(items))</fieldset>
+            <fieldset\(described)><legend>\(catalogue.text("field.\(field.rawValue).legend"))</legend>\(errorLine(field, form, catalogue))\(HTML.joined(items))</fieldset>
             """)
     }
 }

@@ -74,26 +74,40 @@ struct PageTemplate: Sendable {
     func filled(with value: String) -> HTML { .trusted(before + escapeHTML(value) + after) }
 }
 
-/// What every page shares: the group's name in each language, and the assets to link.
+/// What every page shares: the catalogues with the host's words in them, the assets to link,
+/// and the header and footer.
 struct PageLayout: Sendable {
+    /// The catalogues with each `{setting}` placeholder filled in: the host's words for the
+    /// language (`group_name_cy`), else the catalogue's `default.setting`.
     let catalogues: Catalogues
-    let groupNames: [String: String]
-    let readerDescriptions: [String: String]
     let assets: Assets
     /// Where Exit this page goes: a neutral site (`exit_url`).
     let exitURL: String
 
-    func groupName(_ catalogue: Catalogue) -> String {
-        groupNames[catalogue.code] ?? catalogue.text("default.group_name")
+    /// `wording`: each per-language setting's values by language code, by the setting's key.
+    init(catalogues: Catalogues, wording: [String: [String: String]], assets: Assets, exitURL: String) {
+        self.catalogues = Catalogues(
+            all: catalogues.all.map { catalogue in
+                catalogue.filling(
+                    wording.mapValues { $0[catalogue.code] ?? "" }.reduce(into: [:]) { values, entry in
+                        values[entry.key] = entry.value.isEmpty ? catalogue.text("default.\(entry.key)") : entry.value
+                    })
+            })
+        self.assets = assets
+        self.exitURL = exitURL
     }
 
-    func readerDescription(_ catalogue: Catalogue) -> String {
-        readerDescriptions[catalogue.code] ?? catalogue.text("default.reader")
-    }
+    func groupName(_ catalogue: Catalogue) -> String { catalogue.text("{group_name}") }
 
     /// A whole page. `languageLinks` is false on pages holding the person's text, where
-    /// leaving would lose it.
+    /// leaving would lose it; they lead to `path` in the other languages. The title names the
+    /// group after the page's own words, unless those already do (the form's "Write to …").
     func render(_ catalogue: Catalogue, title: String, body: HTML, languageLinks: Bool, path: String = "/") -> HTML {
+        let group = groupName(catalogue)
+        let fullTitle = title.contains(group) ? title : "\(title) – \(capitalisedFirstLetter(group))"
+        let footerLinks = InformationPages.Page.allCases.map { page -> HTML in
+            "<li><a href=\"\(page.path)?lang=\(catalogue.code)\">\(catalogue.text("page.\(page.rawValue).title"))</a></li>"
+        }
         let others = catalogues.all.filter { $0.code != catalogue.code }
         let links = others.map { other -> HTML in
             "<a href=\"\(path)?lang=\(other.code)\" hreflang=\"\(other.code)\" lang=\"\(other.code)\">\(other.name)</a>"
@@ -108,18 +122,21 @@ struct PageLayout: Sendable {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="referrer" content="no-referrer">
-            <title>\(title) – \(groupName(catalogue))</title>
+            <title>\(fullTitle)</title>
             \(HTML.trusted(assets.stylesheetTag))
             \(HTML.trusted(assets.exitScriptTag))
             </head>
             <body>
             <a class="skip-link" href="#main">\(catalogue.text("skip"))</a>
             <div class="exit-this-page"><a href="\(exitURL)" id="exit-this-page" class="exit-button" role="button" rel="noreferrer">\(catalogue.text("exit.button"))<span class="visually-hidden"> \(catalogue.text("exit.shortcut"))</span></a></div>
-            <header class="header"><div class="width">\(switcher)<p class="header-name">\(capitalisedFirstLetter(groupName(catalogue)))</p></div></header>
+            <header class="header"><div class="width">\(switcher)<p class="header-name">\(capitalisedFirstLetter(group))</p></div></header>
             <main id="main" class="width" tabindex="-1">
             \(body)
             </main>
-            <footer class="footer"><div class="width"><p>\(catalogue.text("footer.privacy"))</p></div></footer>
+            <footer class="footer"><div class="width">
+            <nav aria-label="\(catalogue.text("footer.links"))"><ul class="footer-links">\(HTML.joined(footerLinks))</ul></nav>
+            <p>\(catalogue.text("footer.privacy"))</p>
+            </div></footer>
             </body>
             </html>
             """

@@ -20,6 +20,10 @@ struct NoticePages: Sendable {
                 </div>
                 <p id="sealed-by">\(t(sealedBy == .browser ? "receipt.sealed_browser" : "receipt.sealed_server"))</p>
                 <p>\(t("receipt.mention"))</p>
+                <h2>\(t("receipt.next.heading"))</h2>
+                <p>\(t("receipt.next.read"))</p>
+                <p>\(t("receipt.next.contact"))</p>
+                <p>\(t("receipt.next.other"))</p>
                 <p><a href="/?lang=\(catalogue.code)">\(t("receipt.another"))</a></p>
                 <img src="\(IntakeController.forgetPath)" alt="" hidden>
                 """, languageLinks: false)
@@ -35,6 +39,6 @@ struct NoticePages: Sendable {
                 <p>\(catalogue.text("problem.\(key).text", values))</p>
                 \(goBack ? "<p>\(t("problem.not_sent")) \(t("problem.go_back"))</p>" as HTML : "")
                 <p><a href="/?lang=\(catalogue.code)">\(t("link.form"))</a></p>
-                """, languageLinks: false)
+                """, languageLinks: true)
     }
 }

@@ -145,7 +145,21 @@
     return (element.value || "").replace(/\r\n/g, "\n");
   }
 
-  var wantsContact = function () { return form.elements.wants_contact.checked; };
+  // Yes or No radios: "yes" only when Yes is chosen.
+  function wantsContact() { return value("wants_contact") === "yes"; }
+
+  // The relay refuses a form sent sooner than this after it was served; the script waits out the
+  // rest instead (a prepared text pasted in at once), a second more for the relay's whole seconds.
+  var openedAt = Date.now();
+  var minimumMilliseconds = (parseInt(form.getAttribute("data-min-seconds"), 10) || 0) * 1000;
+  function millisecondsToWait() {
+    return minimumMilliseconds === 0 ? 0 : Math.max(0, openedAt + minimumMilliseconds + 1000 - Date.now());
+  }
+
+  // Said before sending: this page will lock the message here (the server's words are for a
+  // page that cannot).
+  var protection = document.getElementById("protection");
+  if (protection) protection.textContent = messages["form.protection.browser"];
 
 
   // The same rules the server applies to a plain post (SubmissionForm.swift).
@@ -155,7 +169,8 @@
     FIELDS.forEach(function (field) {
       var count = length(value(field.form));
       if (count > field.max) {
-        errors.push([field.form, messages["error.too_long"].replace("{field}", messages["name." + field.form])
+        var own = messages["error.too_long." + field.form];
+        errors.push([field.form, (own || messages["error.too_long"].replace("{field}", messages["name." + field.form]))
           .replace("{max}", field.max.toLocaleString("en-GB")).replace("{count}", count.toLocaleString("en-GB"))]);
       }
     });
@@ -164,16 +179,76 @@
     if (wantsContact()) {
       if (blank(value("contact_method"))) errors.push(["contact_method", messages["error.method"]]);
       if (blank(value("contact_details"))) errors.push(["contact_details", messages["error.details_missing"]]);
-    } else if (contactFields.some(function (name) { return !blank(value(name)); })) {
+    } else if (!contactHidden() && contactFields.some(function (name) { return !blank(value(name)); })) {
+      // Details typed without Yes are asked about only where they can be seen: hidden under an
+      // unchosen Yes (reveal.js), they are neither sent nor an error.
       errors.push(["wants_contact", messages["error.untick"]]);
     }
     return errors;
   }
 
-  // `note`, when given, follows the list: that the person's text is still here.
-  function showErrors(errors, note) {
+  function contactHidden() {
+    var block = document.getElementById("contact-questions");
+    return !!block && block.classList.contains("conditional-hidden");
+  }
+
+  var prefix = messages["error.prefix"] + " ";
+  var title = document.title.indexOf(prefix) === 0 ? document.title.slice(prefix.length) : document.title;
+
+  // Removes what showErrors (or the relay's page) marked, before the next check.
+  function clearErrors() {
     var old = document.getElementById("error-summary");
     if (old) old.parentNode.removeChild(old);
+    Array.prototype.slice.call(form.querySelectorAll(".error-message")).forEach(function (line) {
+      line.parentNode.removeChild(line);
+    });
+    Array.prototype.forEach.call(form.querySelectorAll(".form-group-error"), function (group) {
+      group.classList.remove("form-group-error");
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (field) {
+      field.removeAttribute("aria-invalid");
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-describedby]"), function (field) {
+      var ids = field.getAttribute("aria-describedby").split(" ").filter(function (id) { return !/-error$/.test(id); });
+      if (ids.length > 0) field.setAttribute("aria-describedby", ids.join(" "));
+      else field.removeAttribute("aria-describedby");
+    });
+    document.title = title;
+  }
+
+  // A field's message above it, as the relay's page has it (FormPage.swift errorLine): after
+  // the label and hint, before the control (or the first radio button), its group marked.
+  function markField(name, text) {
+    var field = document.getElementById(name);
+    if (!field) return;
+    var line = document.createElement("p");
+    line.className = "error-message";
+    line.id = name + "-error";
+    var hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = messages["error.prefix"];
+    line.appendChild(hidden);
+    line.appendChild(document.createTextNode(" " + text));
+    var anchor = field.closest(".radio, .checkbox") || field;
+    anchor.parentNode.insertBefore(line, anchor);
+    var group = field.closest(".form-group");
+    if (group) group.classList.add("form-group-error");
+    if (field.type === "radio") {
+      var fieldset = field.closest("fieldset");
+      if (fieldset) field = fieldset;
+    } else {
+      field.setAttribute("aria-invalid", "true");
+    }
+    var described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (described.indexOf(line.id) < 0) described.push(line.id);
+    field.setAttribute("aria-describedby", described.join(" "));
+  }
+
+  // The relay's way exactly (FormPage.swift), so that both paths look and sound the same: a
+  // summary with a link to each field and `notice` (about the whole form) first, each field's
+  // message above it, "Error:" before the title, and the summary focused.
+  function showErrors(errors, notice) {
+    clearErrors();
     var summary = document.createElement("div");
     summary.className = "error-summary";
     summary.id = "error-summary";
@@ -182,6 +257,11 @@
     var heading = document.createElement("h2");
     heading.textContent = messages["errors.heading"];
     var list = document.createElement("ul");
+    if (notice) {
+      var noticeItem = document.createElement("li");
+      noticeItem.textContent = notice;
+      list.appendChild(noticeItem);
+    }
     errors.forEach(function (error) {
       var item = document.createElement("li");
       var link = document.createElement("a");
@@ -189,18 +269,16 @@
       link.textContent = error[1];
       item.appendChild(link);
       list.appendChild(item);
-      var field = document.getElementById(error[0]);
-      if (field) field.setAttribute("aria-invalid", "true");
+      markField(error[0], error[1]);
     });
     summary.appendChild(heading);
     summary.appendChild(list);
-    if (note) {
-      var kept = document.createElement("p");
-      kept.textContent = note;
-      summary.appendChild(kept);
-    }
+    var kept = document.createElement("p");
+    kept.textContent = messages["errors.kept"];
+    summary.appendChild(kept);
     var main = document.getElementById("main");
     main.insertBefore(summary, main.firstChild);
+    document.title = prefix + title;
     summary.focus();
   }
 
@@ -265,13 +343,14 @@
     event.preventDefault();
     var errors = validate();
     if (errors.length > 0) { showErrors(errors); return; }
+    clearErrors();
     status.textContent = messages["form.sealing"];
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
     function refused(text) {
       button.disabled = false;
       status.textContent = "";
-      showErrors([["message", text]], messages["errors.kept"]);
+      showErrors([], text);
     }
     window.setTimeout(function () {
       var envelope, token, pow;
@@ -295,7 +374,7 @@
           if (reason !== "too_quick" && reason !== "already_sent") refreshForm();
         });
       }).catch(function () { refused(messages["notice.connection_failed"]); });
-    }, 0);
+    }, millisecondsToWait());
   });
   form.setAttribute("data-sealing", "ready");
 })();
