@@ -8,20 +8,33 @@ public struct Submission: Sendable, Equatable {
         case contactRequest = "contact request"
     }
 
-    /// The kind of hate crime or incident, as the person chose it.
-    public enum Category: String, CaseIterable, Sendable {
+    /// A kind of hate crime or incident, as the person chose it: the five strands police forces
+    /// record, sex or gender and age, which some forces record too, and anything else. In the
+    /// order the record lists them (FORMAT.md section 3.1).
+    public enum Category: String, CaseIterable, Sendable, Comparable {
         case race
         case religionOrBelief = "religion-or-belief"
         case sexualOrientation = "sexual-orientation"
         case disability
         case transgenderIdentity = "transgender-identity"
+        case sexOrGender = "sex-or-gender"
+        case age
         case other
+
+        public static func < (lhs: Category, rhs: Category) -> Bool {
+            (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
+        }
     }
 
     /// The message text; required and never empty.
     public var message: String
-    /// The category, if one was chosen.
-    public var category: Category?
+    /// The categories chosen, each once, in the order `Category.allCases` lists them; empty
+    /// when none was.
+    public var categories: [Category] {
+        get { storedCategories }
+        set { storedCategories = Array(Set(newValue)).sorted() }
+    }
+    private var storedCategories: [Category] = []
     /// Where it happened, in the person's words.
     public var location: String?
     /// When it happened, in the person's words.
@@ -39,11 +52,11 @@ public struct Submission: Sendable, Equatable {
 
     /// Creates a submission.
     public init(
-        message: String, category: Category? = nil, location: String? = nil, time: String? = nil,
+        message: String, categories: [Category] = [], location: String? = nil, time: String? = nil,
         formLanguage: String? = nil, contact: ContactRequest? = nil
     ) {
         self.message = message
-        self.category = category
+        self.categories = categories
         self.location = location
         self.time = time
         self.formLanguage = formLanguage

@@ -10,6 +10,9 @@ public struct SubmissionField: Sendable {
         case text
         /// One of `tokens`.
         case token
+        /// One or more of `tokens`, each at most once, in the order `tokens` lists them, joined by
+        /// single spaces.
+        case tokenList = "token-list"
         /// "yes" or "no".
         case yesNo = "yes-no"
         /// A BCP 47 tag of 2 to 35 characters from `A-Z a-z 0-9 -`.
@@ -28,6 +31,9 @@ public struct SubmissionField: Sendable {
         case box(rows: Int, hint: Bool)
         /// A drop-down list of the tokens, first "none" (`PREFIX.none`).
         case list(prefix: String)
+        /// A check box for each token (a token list), under a legend (`field.FORM.legend`) and a
+        /// hint (`field.FORM.hint`).
+        case checkboxes(prefix: String)
         /// A radio button a token.
         case radios(prefix: String)
     }
@@ -81,10 +87,11 @@ public struct SubmissionField: Sendable {
         $0.message = $1
     }
     public static let category = SubmissionField(
-        tag: 0x02, recordName: "category", formName: "category", jsonName: "category", kind: .token,
+        tag: 0x02, recordName: "category", formName: "category", jsonName: "categories", kind: .tokenList,
         tokens: Submission.Category.allCases.map(\.rawValue), maximumCharacters: 200, chairLabel: "Category:",
-        presentation: .list(prefix: "category"), reader: { $0.category?.rawValue },
-        writer: { $0.category = Submission.Category(rawValue: $1) })
+        presentation: .checkboxes(prefix: "category"),
+        reader: { $0.categories.isEmpty ? nil : $0.categories.map(\.rawValue).joined(separator: " ") },
+        writer: { $0.categories = $1.split(separator: " ").compactMap { Submission.Category(rawValue: String($0)) } })
     public static let location = text(
         0x03, "where", form: "where", json: "location", maximum: 1_000, label: "Where:", shown: .line(hint: false)
     ) {
@@ -222,8 +229,19 @@ public struct SubmissionField: Sendable {
         switch kind {
         case .text: true
         case .token, .yesNo: tokens.contains(value)
+        case .tokenList: Self.isTokenList(value, of: tokens)
         case .languageTag: SubmissionRecord.isValidLanguageTag(Array(value.utf8))
         }
+    }
+
+    /// Whether `value` is `tokens`' members, each once, in their order, joined by single spaces.
+    static func isTokenList(_ value: String, of tokens: [String]) -> Bool {
+        var next = tokens.startIndex
+        for part in value.split(separator: " ", omittingEmptySubsequences: false) {
+            guard let index = tokens[next...].firstIndex(of: String(part)) else { return false }
+            next = index + 1
+        }
+        return true
     }
 
     /// The table as JSON, for the page's script: what it validates and encodes from.

@@ -169,6 +169,9 @@ public enum SubmissionRecord {
             guard field.accepts(value) else {
                 switch field.kind {
                 case .token: throw .recordFailure("the \(field.recordName) is not one of the listed tokens")
+                case .tokenList:
+                    throw .recordFailure(
+                        "the \(field.recordName) is not listed tokens, each once, in order, separated by single spaces")
                 case .yesNo: throw .recordFailure("\(field.recordName) is neither yes nor no")
                 case .languageTag, .text: throw .recordFailure("the \(field.recordName) is not a language tag")
                 }

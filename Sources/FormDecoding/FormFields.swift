@@ -1,7 +1,8 @@
 /// The fields of an `application/x-www-form-urlencoded` body, decoded strictly.
 ///
 /// Our own decoder, because a person's text must never be silently altered: every `%XX` must be
-/// well formed, every value valid UTF-8, and no field may appear twice. Where a value is not
+/// well formed, every value valid UTF-8, and no field may appear twice (except one of check boxes
+/// sharing a name, whose values are joined by spaces). Where a value is not
 /// valid UTF-8 it is still kept (with U+FFFD in place of the bad bytes) so the form can be shown
 /// again with the person's text in it.
 public struct FormFields: Sendable, Equatable {
@@ -28,8 +29,10 @@ public struct FormFields: Sendable, Equatable {
     /// The value of `name`, nil when absent.
     public subscript(name: String) -> String? { values[name] }
 
-    /// Decodes `body`, collecting what it can even when the body is malformed.
-    public init(decoding body: UnsafeRawBufferPointer) {
+    /// Decodes `body`, collecting what it can even when the body is malformed. A field named in
+    /// `repeatable` (check boxes sharing a name) may come more than once: its values are joined
+    /// with single spaces, in the order sent, which browsers make the order of the boxes.
+    public init(decoding body: UnsafeRawBufferPointer, repeatable: Set<String> = []) {
         var start = 0
         var count = 0
         while start <= body.count {
@@ -47,16 +50,15 @@ public struct FormFields: Sendable, Equatable {
             let rawValue = Self.percentDecode(equals < end ? pair[(equals + 1)..<end] : pair[end..<end])
             if rawName.malformed || rawValue.malformed { problem = problem ?? .badPercentEncoding }
             let name = String(decoding: rawName.bytes, as: UTF8.self)
-            guard values[name] == nil else {
+            let earlier = values[name]
+            guard earlier == nil || repeatable.contains(name) else {
                 problem = problem ?? .repeatedField(name)
                 continue
             }
-            if let text = String(validating: rawValue.bytes, as: UTF8.self) {
-                values[name] = text
-            } else {
-                values[name] = String(decoding: rawValue.bytes, as: UTF8.self)
-                invalidUTF8.insert(name)
-            }
+            let text = String(validating: rawValue.bytes, as: UTF8.self)
+            if text == nil { invalidUTF8.insert(name) }
+            let value = text ?? String(decoding: rawValue.bytes, as: UTF8.self)
+            values[name] = earlier.map { $0 + " " + value } ?? value
         }
     }
 

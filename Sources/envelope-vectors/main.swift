@@ -78,10 +78,10 @@ let stranger = recipient(99)
 
 let plainMessage = Submission(
     message: "Someone shouted abuse at my neighbour at the bus stop on Tuesday.",
-    category: .race, location: "High Street bus stop", time: "Tuesday evening", formLanguage: "en")
+    categories: [.race], location: "High Street bus stop", time: "Tuesday evening", formLanguage: "en")
 let contactRequest = Submission(
     message: "Cefais fy ngham-drin ar y trên 🚆 — مرحبا, please contact me directly.",
-    category: .religionOrBelief, formLanguage: "cy",
+    categories: [.religionOrBelief, .sexOrGender], formLanguage: "cy",
     contact: ContactRequest(
         name: "Siân", method: .phone, details: "07700 900123", safeTimes: "weekdays 10:00–12:00",
         mayLeaveMessage: false, language: "Cymraeg", avoid: "Do not mention the police if someone else answers."))
@@ -246,6 +246,22 @@ let records: [(String, SecretBytes, String, String)] = [
     (
         "record-bad-category", rawRecord([(0x01, utf8("hi")), (0x02, utf8("Race"))]), "record failure",
         "tokens are case-sensitive"
+    ),
+    (
+        "record-categories-out-of-order", rawRecord([(0x01, utf8("hi")), (0x02, utf8("age race"))]),
+        "record failure", "categories must be in the listed order"
+    ),
+    (
+        "record-category-twice", rawRecord([(0x01, utf8("hi")), (0x02, utf8("race race"))]), "record failure",
+        "a category listed twice"
+    ),
+    (
+        "record-categories-two-spaces", rawRecord([(0x01, utf8("hi")), (0x02, utf8("race  age"))]),
+        "record failure", "two spaces between categories"
+    ),
+    (
+        "record-categories-trailing-space", rawRecord([(0x01, utf8("hi")), (0x02, utf8("race "))]),
+        "record failure", "a space after the last category"
     ),
     (
         "record-bad-language", rawRecord([(0x01, utf8("hi")), (0x05, utf8("en_GB"))]), "record failure",

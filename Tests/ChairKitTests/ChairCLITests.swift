@@ -102,7 +102,7 @@ struct ChairCLITests {
         let fixture = try await ChairFixture()
         let keys = try await fixture.exportedKeys()
         let submission = Submission(
-            message: "Abuse on the 38 bus 🚌 — שלום — Diolch", category: .race, location: "Bus 38",
+            message: "Abuse on the 38 bus 🚌 — שלום — Diolch", categories: [.race], location: "Bus 38",
             contact: ContactRequest(name: "Sam", method: .text, details: "07700 900456", mayLeaveMessage: false))
         let envelope = try Envelope.seal(submission, to: [keys.encryptionKey])
         try Data(envelope).write(to: fixture.folder.url.appendingPathComponent("message.envelope"))

@@ -7,7 +7,7 @@ import Testing
 @Suite("The chair's JSON of a message, driven by the field table")
 struct MessageExportTests {
     static let full = Submission(
-        message: "the bus station", category: .race, location: "Cardiff", time: "Tuesday", formLanguage: "cy",
+        message: "the bus station", categories: [.race], location: "Cardiff", time: "Tuesday", formLanguage: "cy",
         contact: ContactRequest(
             name: "Sam", method: .phone, details: "07700 900123", safeTimes: "evenings", mayLeaveMessage: false,
             language: "Cymraeg", avoid: "mentioning police"))
@@ -34,6 +34,7 @@ struct MessageExportTests {
             #expect(value != nil, "\(field.recordName) is missing as \(field.jsonName)")
         }
         #expect(contact["mayLeaveMessage"] as? Bool == false, "a yes-no field is a JSON boolean")
+        #expect(json["categories"] as? [String] == ["race"], "a token list is a JSON array")
         #expect(json["number"] as? Int == 7 && json["kind"] as? String == "contact request")
         #expect(contact.count == SubmissionField.all.filter(\.isContactField).count)
     }
@@ -41,8 +42,10 @@ struct MessageExportTests {
     @Test("the names chair read --json has always used stay the same")
     func namesAreStable() {
         let names = Dictionary(uniqueKeysWithValues: SubmissionField.all.map { ($0.recordName, $0.jsonName) })
+        // One change, made on purpose: "category" (a string) became "categories" (an array) when a
+        // message could give several, so that a reader of the old string fails loudly, not wrongly.
         let always = [
-            "message": "message", "category": "category", "where": "location", "when": "time",
+            "message": "message", "category": "categories", "where": "location", "when": "time",
             "form-language": "formLanguage", "contact-name": "name", "contact-method": "method",
             "contact-details": "details", "contact-times": "safeTimes", "contact-voicemail": "mayLeaveMessage",
             "contact-language": "language", "contact-avoid": "avoid",

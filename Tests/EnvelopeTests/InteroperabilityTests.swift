@@ -15,7 +15,7 @@ struct InteroperabilityTests {
     func pythonOpensOurEnvelope() async throws {
         let first = BoxKeyPair.generate()
         let second = BoxKeyPair.generate()
-        let submission = Submission(message: "Interop ✓ مرحبا", category: .disability, formLanguage: "en")
+        let submission = Submission(message: "Interop ✓ مرحبا", categories: [.disability, .age], formLanguage: "en")
         let envelope = try Envelope.seal(submission, to: [first.publicKey, second.publicKey])
         let expectedRecord = try SubmissionRecord.encode(submission).withUnsafeBytes { Hex.encode($0) }
         for recipient in [first, second] {

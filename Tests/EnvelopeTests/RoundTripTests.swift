@@ -42,7 +42,8 @@ struct RoundTripTests {
     func everyFieldSurvives() async throws {
         let recipient = BoxKeyPair.generate()
         let submission = Submission(
-            message: "Line one\nLine two — ‘quoted’ 🏳️‍🌈 שלום עליכם مرحبا ŵŷ", category: .transgenderIdentity,
+            message: "Line one\nLine two — ‘quoted’ 🏳️‍🌈 שלום עליכם مرحبا ŵŷ",
+            categories: [.transgenderIdentity, .sexOrGender],
             location: "Caerdydd", time: "ddoe", formLanguage: "cy",
             contact: ContactRequest(
                 name: "Alex", method: .letter, details: "1 Stryd Fawr\nCaerdydd", safeTimes: "any",

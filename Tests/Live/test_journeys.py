@@ -1,4 +1,5 @@
 """The whole journey in a real browser, with JavaScript off and on, each read by `chair`."""
+import json
 import urllib.parse
 import uuid
 
@@ -14,7 +15,8 @@ MESSAGE = "Someone shouted at us outside the mosque 😟\nשלום — مرحب�
 
 def fill(driver, message, contact=None):
     driver.find_element(By.ID, "message").send_keys(message)
-    driver.find_element(By.CSS_SELECTOR, "#category option[value='religion-or-belief']").click()
+    driver.find_element(By.ID, "category-religion-or-belief").click()
+    driver.find_element(By.ID, "category-age").click()
     driver.find_element(By.ID, "where").send_keys("Cathays")
     if contact:
         driver.find_element(By.ID, "wants_contact").click()
@@ -52,13 +54,17 @@ def test_message_and_contact_request_reach_the_chair(relay, browser, javascript)
 
     first = relay.pull_and_read(1)
     assert MESSAGE + canary in first
-    assert "religion or belief" in first
+    assert "Category:         religion or belief, age" in first
     assert "Cathays" in first
     assert code in first
     second = relay.chair("read", "2").stdout.decode()
     assert "Ffoniwch fi os gwelwch yn dda" in second
     assert "Siân" in second and "phone call" in second and "no, do not leave a message" in second
     assert "Form language:    cy" in second
+    # Both messages gave two categories: each counts once under each (two messages, four counts).
+    stats = json.loads(relay.chair("stats", "--json", "--threshold", "1").stdout)
+    counts = {row["category"]: row["count"] for row in stats["byCategory"]}
+    assert counts["religion or belief"] == "2" and counts["age"] == "2" and counts["race"] == "0", counts
 
     bodies = posted_bodies(driver)
     assert len(bodies) == 2

@@ -33,6 +33,9 @@ ERRORS_AS_SHOWN = """
         return group.querySelector('input, textarea, select').id;
       }),
       invalid: Array.from(document.querySelectorAll('[aria-invalid=true]')).map(function (e) { return e.id; }),
+      ticked: Array.from(document.querySelectorAll('input[name=category]:checked')).map(function (e) {
+        return e.value;
+      }),
       described: Array.from(document.querySelectorAll('[aria-describedby*="-error"]')).map(function (e) {
         return e.getAttribute('aria-describedby');
       })
@@ -48,7 +51,10 @@ def open_form(driver, relay, language, javascript):
 
 
 def make_mistakes(driver):
-    """Yes to contact with no way to reach them, no message, and a place far too long."""
+    """Yes to contact with no way to reach them, no message, and a place far too long (with two
+    categories ticked, which must stay ticked)."""
+    driver.find_element(By.ID, "category").click()  # the first box, race, carries the field's id
+    driver.find_element(By.ID, "category-age").click()
     driver.find_element(By.ID, "wants_contact").click()
     driver.execute_script("document.getElementById('where').value = 'x'.repeat(1001);")
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
@@ -73,6 +79,7 @@ def test_both_paths_show_the_same_errors_the_same_way(relay, browser, language):
     assert [line_id for line_id, _ in without["inline"]] == [
         "message-error", "where-error", "contact_method-error", "contact_details-error"]
     assert without["invalid"] == ["message", "where", "contact_details"]
+    assert without["ticked"] == ["race", "age"]
 
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["javascript-off", "javascript-on"])

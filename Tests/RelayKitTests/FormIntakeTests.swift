@@ -54,7 +54,7 @@ struct FormIntakeTests {
             #expect(String(code.output) == ReceiptCode.make(chain: stored.chain))
             let opened = try Envelope.open(stored.envelope, with: fixture.recipient)
             #expect(opened.message == "Line one\nLine two: ‘quoted’ 🏳️‍🌈 مرحبا שלום")
-            #expect(opened.category == .religionOrBelief)
+            #expect(opened.categories == [.religionOrBelief])
             #expect(opened.kind == .message)
         }
     }
@@ -129,7 +129,7 @@ struct FormIntakeTests {
         BadPost(
             name: "unknown category", contentType: "application/x-www-form-urlencoded",
             body: "message=hi&category=weather",
-            status: .badRequest, pageMustContain: ["Choose the kind of incident"]),
+            status: .badRequest, pageMustContain: ["Choose the kinds of incident"]),
         BadPost(
             name: "an answer to 'leave a message?' the form never offered",
             contentType: "application/x-www-form-urlencoded",

@@ -48,7 +48,12 @@ enum MessageExport {
             var contact: [String: JSONValue] = [:]
             for field in SubmissionField.all {
                 guard let value = field.value(in: submission) else { continue }
-                let json: JSONValue = field.kind == .yesNo ? .bool(value == "yes") : .string(value)
+                let json: JSONValue =
+                    switch field.kind {
+                    case .yesNo: .bool(value == "yes")
+                    case .tokenList: .array(value.split(separator: " ").map { .string(String($0)) })
+                    case .text, .token, .languageTag: .string(value)
+                    }
                 if field.isContactField { contact[field.jsonName] = json } else { body[field.jsonName] = json }
             }
             if submission.contact != nil { body["contact"] = .object(contact) }

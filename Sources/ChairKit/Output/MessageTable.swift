@@ -10,7 +10,7 @@ enum MessageTable {
             [
                 String(message.number), ReceivedText.short(message.receivedHour),
                 message.submission?.kind.rawValue ?? "unreadable",
-                message.submission?.category.map(SubmissionText.categoryName) ?? "",
+                message.submission.map { SubmissionText.categoryNames($0.categories) } ?? "",
                 message.status.rawValue,
                 firstLine(message),
             ]

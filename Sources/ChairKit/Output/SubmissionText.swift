@@ -32,7 +32,7 @@ enum SubmissionText {
     static func displayValue(of field: SubmissionField, in submission: Submission) -> String? {
         guard let value = field.value(in: submission) else { return nil }
         switch field.tag {
-        case SubmissionField.category.tag: return Submission.Category(rawValue: value).map(categoryName) ?? value
+        case SubmissionField.category.tag: return categoryNames(submission.categories)
         case SubmissionField.contactMethod.tag: return ContactRequest.Method(rawValue: value).map(methodName) ?? value
         case SubmissionField.contactVoicemail.tag: return value == "yes" ? "yes" : "no, do not leave a message"
         default: return value
@@ -46,8 +46,15 @@ enum SubmissionText {
         case .sexualOrientation: "sexual orientation"
         case .disability: "disability"
         case .transgenderIdentity: "transgender identity"
+        case .sexOrGender: "sex or gender"
+        case .age: "age"
         case .other: "other"
         }
+    }
+
+    /// "race, disability"; empty for none.
+    static func categoryNames(_ categories: [Submission.Category]) -> String {
+        categories.map(categoryName).joined(separator: ", ")
     }
 
     static func methodName(_ method: ContactRequest.Method) -> String {

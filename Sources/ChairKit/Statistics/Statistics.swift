@@ -33,9 +33,13 @@ struct Statistics {
         months = Self.monthRange(from: byMonth.keys.min(), to: byMonth.keys.max()).map {
             Month(month: $0, all: byMonth[$0]?.all ?? 0, contactRequests: byMonth[$0]?.contact ?? 0)
         }
-        let categoryCounts = Dictionary(grouping: readable) {
-            $0.submission?.category.map(SubmissionText.categoryName) ?? "not given"
-        }.mapValues(\.count)
+        // A message counts once under each category it gives, so the column can add up to more
+        // than the number of messages.
+        var categoryCounts: [String: Int] = [:]
+        for message in readable {
+            let names = message.submission?.categories.map(SubmissionText.categoryName) ?? []
+            for name in names.isEmpty ? ["not given"] : names { categoryCounts[name, default: 0] += 1 }
+        }
         let categoryOrder = Submission.Category.allCases.map(SubmissionText.categoryName) + ["not given"]
         categories = categoryOrder.map { ($0, categoryCounts[$0] ?? 0) }
         let requests = readable.filter { $0.submission?.kind == .contactRequest }
@@ -104,7 +108,7 @@ struct Statistics {
         text += TextTable.render(
             headers: ["Month", "All", "Contact requests"],
             rows: months.map { [$0.month, show($0.all), show($0.contactRequests)] })
-        text += "\nBy category\n"
+        text += "\nBy category (a message with several counts under each)\n"
         text += TextTable.render(headers: ["Category", "Count"], rows: categories.map { [$0.name, show($0.count)] })
         text += "\nBy kind\n"
         text += TextTable.render(headers: ["Kind", "Count"], rows: kinds.map { [$0.name, show($0.count)] })

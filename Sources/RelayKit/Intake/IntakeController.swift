@@ -81,7 +81,9 @@ struct IntakeController: Sendable {
         }
         // The body's bytes are overwritten by the allocator when NIO frees them
         // (ProcessHardening); zeroing them here would only zero a copy of a shared buffer.
-        let fields = body.withUnsafeReadableBytes { FormFields(decoding: $0) }
+        let fields = body.withUnsafeReadableBytes {
+            FormFields(decoding: $0, repeatable: SubmissionForm.Field.repeatableNames)
+        }
         if let language = fields["form_language"], catalogues.codes.contains(language) {
             catalogue = catalogues.catalogue(for: language)
         }

@@ -4,7 +4,7 @@ import FormDecoding
 /// The contact form as submitted: the person's text, and what is wrong with it, if anything.
 struct SubmissionForm: Sendable {
     /// A field of the form, by its name in the HTML: every field of `SubmissionField.all`, and the
-    /// contact tick box.
+    /// contact question (Yes or No).
     struct Field: Hashable, Sendable {
         let rawValue: String
 
@@ -16,7 +16,7 @@ struct SubmissionForm: Sendable {
         }
 
         private init(_ field: SubmissionField) { rawValue = field.formName }
-        private init(checkbox name: String) { rawValue = name }
+        private init(question name: String) { rawValue = name }
 
         static let message = Field(.message)
         static let category = Field(.category)
@@ -25,9 +25,9 @@ struct SubmissionForm: Sendable {
         static let contactVoicemail = Field(.contactVoicemail)
         static let formLanguage = Field(.formLanguage)
         /// Whether the contact fields count; not part of the submission.
-        static let wantsContact = Field(checkbox: "wants_contact")
+        static let wantsContact = Field(question: "wants_contact")
 
-        /// The form's fields in the order its checks report them: the message's, the tick box,
+        /// The form's fields in the order its checks report them: the message's, the contact question,
         /// the contact request's, and last the form's language.
         static let allCases: [Field] = {
             let fields = SubmissionField.all.filter { $0.tag != SubmissionField.formLanguage.tag }
@@ -35,7 +35,10 @@ struct SubmissionForm: Sendable {
                 + fields.filter(\.isContactField).map(Field.init) + [formLanguage]
         }()
 
-        /// The submission field it fills; nil for the contact tick box, which only says whether
+        /// The form names that may come more than once: check boxes sharing a name (a token list).
+        static let repeatableNames = Set(SubmissionField.all.filter { $0.kind == .tokenList }.map(\.formName))
+
+        /// The submission field it fills; nil for the contact question, which only says whether
         /// the contact fields count.
         var submissionField: SubmissionField? { SubmissionField.named(form: rawValue) }
 
@@ -132,7 +135,7 @@ struct SubmissionForm: Sendable {
             }
         }
         checkChoices(contactFields: false)
-        // Typed contact fields (not the choices, which a browser may send with the box unticked).
+        // Typed contact fields (not the choices, which a browser may send without Yes).
         let contactFields = Field.allCases.filter {
             $0.submissionField.map { $0.isContactField && $0.kind == .text } ?? false
         }
@@ -145,7 +148,7 @@ struct SubmissionForm: Sendable {
             }
             checkChoices(contactFields: true)
         } else if contactFields.contains(where: { text($0) != nil }) {
-            errors.append(FieldError(field: .wantsContact, key: "error.untick"))
+            errors.append(FieldError(field: .wantsContact, key: "error.details_without_yes"))
         }
         if let language = text(.formLanguage), !offeredLanguages.contains(language) {
             errors.append(FieldError(field: .formLanguage, key: "error.form_language"))
@@ -160,7 +163,7 @@ struct SubmissionForm: Sendable {
     /// The contact method is not here: it is required, and `validate` says so in its own words.
     private mutating func checkChoices(contactFields: Bool) {
         for field in Field.allCases where field != .contactMethod {
-            guard let target = field.submissionField, target.kind == .token || target.kind == .yesNo,
+            guard let target = field.submissionField, [.token, .tokenList, .yesNo].contains(target.kind),
                 target.isContactField == contactFields, let value = text(field), !target.accepts(value)
             else { continue }
             let key = Self.choiceErrorKeys[field]

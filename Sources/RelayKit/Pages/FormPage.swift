@@ -100,6 +100,7 @@ struct FormPage: Sendable {
                 return select(
                     name, form, catalogue, options: [("", catalogue.text("\(prefix).none"))] + choices(prefix))
             case .radios(let prefix): return radios(name, form, catalogue, options: choices(prefix))
+            case .checkboxes(let prefix): return checkboxes(name, form, catalogue, options: choices(prefix))
             }
         }
         return HTML.joined(controls, separator: "\n")
@@ -136,8 +137,8 @@ struct FormPage: Sendable {
         let keys =
             [
                 "errors.heading", "errors.kept", "error.message_empty", "error.too_long", "error.method",
-                "error.details_missing", "error.untick", "form.sealing", "error.prefix", "notice.record_too_long",
-                "notice.connection_failed", "notice.not_accepted", "form.protection.browser",
+                "error.details_missing", "error.details_without_yes", "form.sealing", "error.prefix",
+                "notice.record_too_long", "notice.connection_failed", "notice.not_accepted", "form.protection.browser",
             ] + SubmissionForm.Field.allCases.map { "name.\($0.rawValue)" }
             // A field's own words for a too-long value, where the language has them (FieldError.message).
             + SubmissionForm.Field.allCases.map { "error.too_long.\($0.rawValue)" }.filter(catalogue.has)
@@ -250,6 +251,29 @@ struct FormPage: Sendable {
             <label for="\(field.rawValue)">\(label(field, catalogue))</label>
             \(errorLine(field, form, catalogue))
             <select id="\(field.rawValue)" name="\(field.rawValue)"\(describedBy(field, hint: false, form))>\(HTML.joined(items))</select>
+            """)
+    }
+
+    /// GOV.UK's checkboxes: a legend, "Select all that apply", one box each, posted under one
+    /// name (the relay joins the ticked ones into the record's token list).
+    private func checkboxes(
+        _ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue, options: [(String, String)]
+    ) -> HTML {
+        let ticked = Set((form.values[field] ?? "").split(separator: " ").map(String.init))
+        let items = options.enumerated().map { index, option -> HTML in
+            let id = index == 0 ? field.rawValue : "\(field.rawValue)-\(option.0)"
+            return """
+                <div class="checkbox"><input type="checkbox" id="\(id)" name="\(field.rawValue)" value="\(option.0)"\(ticked.contains(option.0) ? " checked" : "")>
+                <label for="\(id)">\(option.1)</label></div>
+                """
+        }
+        let failed = form.errors.contains { $0.field == field }
+        let described: HTML = " aria-describedby=\"\(field.rawValue)-hint\(failed ? " \(field.rawValue)-error" : "")\""
+        return group(
+            field, form,
+            """
+            <fieldset\(described)><legend>\(catalogue.text("field.\(field.rawValue).legend"))</legend>
+            \(hintLine(field, catalogue, true))\(errorLine(field, form, catalogue))\(HTML.joined(items))</fieldset>
             """)
     }
 

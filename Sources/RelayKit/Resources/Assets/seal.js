@@ -138,11 +138,22 @@
   var FIELDS = JSON.parse(fieldsElement.textContent);
   var status = document.getElementById("sealing-status");
 
-  // A text box's text, or a radio group's or list's chosen value.
+  // A text box's text, a radio group's or list's chosen value, or the ticked boxes' values
+  // joined by single spaces in the boxes' order (a token list, as the relay joins them).
   function value(name) {
     var element = form.elements[name];
     if (!element) return "";
+    if (element.length !== undefined && element[0] && element[0].type === "checkbox") {
+      return Array.prototype.filter.call(element, function (box) { return box.checked; })
+        .map(function (box) { return box.value; }).join(" ");
+    }
     return (element.value || "").replace(/\r\n/g, "\n");
+  }
+
+  function accepts(field, text) {
+    if (field.tokens.length === 0) return true;
+    if (field.kind !== "token-list") return field.tokens.indexOf(text) >= 0;
+    return text.split(" ").every(function (token) { return field.tokens.indexOf(token) >= 0; });
   }
 
   // Yes or No radios: "yes" only when Yes is chosen.
@@ -182,7 +193,7 @@
     } else if (!contactHidden() && contactFields.some(function (name) { return !blank(value(name)); })) {
       // Details typed without Yes are asked about only where they can be seen: hidden under an
       // unchosen Yes (reveal.js), they are neither sent nor an error.
-      errors.push(["wants_contact", messages["error.untick"]]);
+      errors.push(["wants_contact", messages["error.details_without_yes"]]);
     }
     return errors;
   }
@@ -290,7 +301,7 @@
       // when it is one of its tokens.
       if (field.record !== "message" && blank(text)) return;
       if (field.contact && !wantsContact()) return;
-      if (field.tokens.length > 0 && field.tokens.indexOf(text) < 0) return;
+      if (!accepts(field, text)) return;
       fields.push([field.tag, text]);
     });
     fields.push([0x90, recipientSet]);
