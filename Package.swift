@@ -86,7 +86,8 @@ let package = Package(
         .executableTarget(name: "envelope-vectors", dependencies: ["Envelope", "Sodium"]),
         // Helpers the test targets share: temporary folders, running a built executable.
         // relay_launcher.py is the Python harnesses' copy of RelayProcess.swift.
-        .target(name: "TestSupport", path: "Tests/Support", exclude: ["relay_launcher.py"]),
+        .target(
+            name: "TestSupport", path: "Tests/Support", exclude: ["relay_launcher.py", "contact-details-cases.json"]),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium", "CSodium"]),
         .testTarget(name: "FormDecodingTests", dependencies: ["FormDecoding"]),
         // Replays every input in Tests/Fuzz/Regressions through the fuzzed parsers.

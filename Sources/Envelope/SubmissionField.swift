@@ -36,6 +36,9 @@ public struct SubmissionField: Sendable {
         case checkboxes(prefix: String)
         /// A radio button a token.
         case radios(prefix: String)
+        /// One input under each answer of the radio field whose form name is given, posted as
+        /// `FORM_ANSWER` (`contact_details_email`): the chosen answer's is the value.
+        case perAnswer(of: String)
     }
 
     /// The field's tag in the record, which also orders fields.
@@ -128,7 +131,7 @@ public struct SubmissionField: Sendable {
         })
     public static let contactDetails = text(
         0x22, "contact-details", form: "contact_details", json: "details", maximum: 1_000, label: "Details:",
-        shown: .box(rows: 3, hint: false)
+        shown: .perAnswer(of: "contact_method")
     ) {
         $0.contact?.details
     } write: {
@@ -248,9 +251,11 @@ public struct SubmissionField: Sendable {
     public static var json: String {
         let entries = all.map { field in
             let tokens = field.tokens.map { "\"\($0)\"" }.joined(separator: ",")
+            var perAnswer = ""
+            if case .perAnswer(let question) = field.presentation { perAnswer = ",\"perAnswer\":\"\(question)\"" }
             return "{\"tag\":\(field.tag),\"record\":\"\(field.recordName)\",\"form\":\"\(field.formName)\","
                 + "\"kind\":\"\(field.kind.rawValue)\",\"tokens\":[\(tokens)],\"max\":\(field.maximumCharacters),"
-                + "\"contact\":\(field.isContactField)}"
+                + "\"contact\":\(field.isContactField)\(perAnswer)}"
         }
         return "[" + entries.joined(separator: ",") + "]"
     }

@@ -22,7 +22,7 @@ def fill(driver, message, contact=None):
         driver.find_element(By.ID, "wants_contact").click()
         driver.find_element(By.ID, "contact_name").send_keys("Siân")
         driver.find_element(By.ID, "contact_method-phone").click()
-        driver.find_element(By.ID, "contact_details").send_keys(contact)
+        driver.find_element(By.ID, "contact_details_phone").send_keys(contact)
         driver.find_element(By.ID, "contact_voicemail-no").click()
         driver.find_element(By.ID, "contact_avoid").send_keys("Do not mention the police")
 
@@ -49,7 +49,8 @@ def test_message_and_contact_request_reach_the_chair(relay, browser, javascript)
     driver.get(relay.address + "/?lang=cy")
     if javascript:
         WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "contact-form").get_attribute("data-sealing") == "ready")
-    fill(driver, "Ffoniwch fi os gwelwch yn dda " + canary, contact="07700 900" + canary[-3:])
+    # A phone number is checked: digits only, three of them from the canary.
+    fill(driver, "Ffoniwch fi os gwelwch yn dda " + canary, contact="07700 900" + str(int(canary[-3:], 16) % 1000).zfill(3))
     submit_and_wait_for_receipt(driver)
 
     first = relay.pull_and_read(1)
@@ -92,10 +93,10 @@ def test_javascript_shows_errors_without_sending_anything(relay, browser):
 def test_a_server_error_page_keeps_the_text_with_javascript_off(relay, browser):
     driver = browser(javascript=False)
     driver.get(relay.address + "/")
-    driver.find_element(By.ID, "contact_details").send_keys("me@example.org")
+    driver.find_element(By.ID, "contact_details_email").send_keys("me@example.org")
     driver.find_element(By.ID, "message").send_keys("keep me")
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     summary = WebDriverWait(driver, 10).until(expected_conditions.presence_of_element_located((By.CLASS_NAME, "error-summary")))
     assert "You did not choose ‘Yes’, but you gave contact details" in summary.text
     assert driver.find_element(By.ID, "message").get_attribute("value") == "keep me"
-    assert driver.find_element(By.ID, "contact_details").get_attribute("value") == "me@example.org"
+    assert driver.find_element(By.ID, "contact_details_email").get_attribute("value") == "me@example.org"

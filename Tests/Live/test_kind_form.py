@@ -6,12 +6,14 @@ contact questions appear under Yes. The page says, before Send, how the message 
 protected, and the receipt says the same. Headings and buttons do not touch the bars around them.
 """
 
+import json
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import posted_bodies, set_viewport
+from conftest import ROOT, posted_bodies, set_viewport
 from test_journeys import submit_and_wait_for_receipt
 
 LANGUAGES = ["en", "cy"]
@@ -50,24 +52,41 @@ def open_form(driver, relay, language, javascript):
             lambda d: d.find_element(By.ID, "contact-form").get_attribute("data-sealing") == "ready")
 
 
-def make_mistakes(driver):
-    """Yes to contact with no way to reach them, no message, and a place far too long (with two
-    categories ticked, which must stay ticked)."""
+def make_mistakes(driver, method, details):
+    """Yes to contact with `details` under `method` (or no method), no message, and a place far
+    too long (with two categories ticked, which must stay ticked)."""
     driver.find_element(By.ID, "category").click()  # the first box, race, carries the field's id
     driver.find_element(By.ID, "category-age").click()
     driver.find_element(By.ID, "wants_contact").click()
+    if method:
+        driver.find_element(By.ID, "contact_method" if method == "email" else f"contact_method-{method}").click()
+        if details:
+            driver.find_element(By.ID, f"contact_details_{method}").send_keys(details)
     driver.execute_script("document.getElementById('where').value = 'x'.repeat(1001);")
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "error-summary"))
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_both_paths_show_the_same_errors_the_same_way(relay, browser, language):
+# (language, method, details typed, the error about them in English, or None for Welsh)
+MISTAKES = [
+    ("en", None, None, "Choose how the group should contact you"),
+    ("cy", None, None, None),
+    ("en", "email", "name.example.com", "Enter an email address in the right form, like name@example.com"),
+    ("cy", "email", "enw@enghraifft", None),
+    ("en", "phone", "12345", "Enter a phone number, like 07700 900 982 or +44 7700 900 982"),
+    ("en", "text", "029 2000 0000", "Enter a mobile phone number for text messages, like 07700 900 982"),
+    ("en", "letter", None, "Enter your postal address"),
+]
+
+
+@pytest.mark.parametrize("language,method,details,said", MISTAKES,
+                         ids=[f"{m[0]}-{m[1] or 'no-method'}" for m in MISTAKES])
+def test_both_paths_show_the_same_errors_the_same_way(relay, browser, language, method, details, said):
     shown = {}
     for javascript in (False, True):
         driver = browser(javascript=javascript)
         open_form(driver, relay, language, javascript)
-        make_mistakes(driver)
+        make_mistakes(driver, method, details)
         if javascript:
             assert posted_bodies(driver) == [], "the script finds the mistakes itself; nothing is sent"
         shown[javascript] = driver.execute_script(ERRORS_AS_SHOWN)
@@ -75,11 +94,40 @@ def test_both_paths_show_the_same_errors_the_same_way(relay, browser, language):
     assert without == with_script
     prefix = {"en": "Error: ", "cy": "Gwall: "}[language]
     assert without["title"].startswith(prefix) and without["focused"] == "error-summary"
-    assert [href for _, href in without["items"]] == ["#message", "#where", "#contact_method", "#contact_details"]
-    assert [line_id for line_id, _ in without["inline"]] == [
-        "message-error", "where-error", "contact_method-error", "contact_details-error"]
-    assert without["invalid"] == ["message", "where", "contact_details"]
+    about = "contact_method" if method is None else f"contact_details_{method}"
+    assert [href for _, href in without["items"]] == ["#message", "#where", f"#{about}"]
+    assert [line_id for line_id, _ in without["inline"]] == ["message-error", "where-error", f"{about}-error"]
+    assert without["invalid"] == ["message", "where"] + ([about] if method else [])
     assert without["ticked"] == ["race", "age"]
+    if said:
+        assert without["items"][-1][0] == said
+
+
+def test_the_page_checks_details_with_the_relays_own_patterns(relay, browser):
+    """The cases the relay's patterns are tested with (ContactDetailsInputTests), through the
+    script's own check, with the patterns the page publishes."""
+    cases = json.loads((ROOT / "Tests" / "Support" / "contact-details-cases.json").read_text())["cases"]
+    driver = browser(javascript=True)
+    open_form(driver, relay, "en", True)
+    results = driver.execute_script(
+        "return arguments[0].map(function (item) { return BlindRelay.acceptsDetails(item[0], item[1]); });", cases)
+    assert [(method, details, accepted) for (method, details, _), accepted in zip(cases, results)] == \
+        [tuple(item) for item in cases]
+
+
+@pytest.mark.parametrize("method,details,shown", [
+    ("email", " sam@example.org ", "sam@example.org"), ("phone", "+44 (0)29 2000 0000", "+44 (0)29 2000 0000"),
+    ("text", "07700 900-982", "07700 900-982"), ("letter", "1 High Street\nCardiff\nCF10 1AA", "CF10 1AA")])
+def test_each_methods_details_reach_the_chair_as_typed(relay, browser, method, details, shown):
+    driver = browser(javascript=True)
+    open_form(driver, relay, "en", True)
+    driver.find_element(By.ID, "message").send_keys("Please get in touch")
+    driver.find_element(By.ID, "wants_contact").click()
+    driver.find_element(By.ID, "contact_method" if method == "email" else f"contact_method-{method}").click()
+    driver.find_element(By.ID, f"contact_details_{method}").send_keys(details)
+    submit_and_wait_for_receipt(driver)
+    read = relay.pull_and_read(1)
+    assert shown in read, read
 
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["javascript-off", "javascript-on"])
@@ -93,13 +141,13 @@ def test_a_full_service_keeps_the_text_and_gives_another_way(relay_factory, brow
     driver.find_element(By.ID, "message").send_keys("FULL-CANARY kept on the page")
     driver.find_element(By.ID, "wants_contact").click()
     driver.find_element(By.ID, "contact_method-phone").click()
-    driver.find_element(By.ID, "contact_details").send_keys("07700 900123")
+    driver.find_element(By.ID, "contact_details_phone").send_keys("07700 900123")
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     summary = WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "error-summary"))
     assert "full just now" in summary.text and "029 2000 0000" in summary.text, summary.text
     assert "still in the form" in summary.text
     assert driver.find_element(By.ID, "message").get_attribute("value") == "FULL-CANARY kept on the page"
-    assert driver.find_element(By.ID, "contact_details").get_attribute("value") == "07700 900123"
+    assert driver.find_element(By.ID, "contact_details_phone").get_attribute("value") == "07700 900123"
     assert driver.execute_script("return document.activeElement.id") == "error-summary"
 
 
@@ -136,7 +184,8 @@ def test_the_contact_questions_appear_under_yes_by_keyboard(relay, browser):
     assert not questions.is_displayed() and yes.get_attribute("aria-expanded") == "false"
     # Details typed, then No: hidden, so neither sent nor an error.
     driver.find_element(By.ID, "wants_contact").click()
-    driver.find_element(By.ID, "contact_details").send_keys("HIDDEN-CANARY 07700 900999")
+    driver.find_element(By.ID, "contact_method-phone").click()
+    driver.find_element(By.ID, "contact_details_phone").send_keys("HIDDEN-CANARY 07700 900999")
     driver.find_element(By.ID, "wants_contact-no").click()
     driver.find_element(By.ID, "message").send_keys("No contact, please")
     submit_and_wait_for_receipt(driver)

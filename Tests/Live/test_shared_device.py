@@ -46,8 +46,9 @@ def test_back_after_the_receipt_shows_nothing_that_was_typed(relay, browser, jav
 def test_no_typed_field_is_kept_in_the_browsers_form_history(relay):
     page = urllib.request.urlopen(relay.address + "/", timeout=10).read().decode()
     assert re.search(r'<form [^>]*autocomplete="off"', page)
-    controls = re.findall(r"<(?:input type=\"text\"|textarea)[^>]*>", page)
-    assert len(controls) >= 7, controls
+    controls = re.findall(r"<(?:input type=\"(?:text|email|tel)\"|textarea)[^>]*>", page)
+    assert len(controls) >= 10, controls
+    assert sum('type="email"' in control or 'type="tel"' in control for control in controls) == 3
     for control in controls:
         assert 'autocomplete="off"' in control, control
 

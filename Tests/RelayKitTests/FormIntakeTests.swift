@@ -120,7 +120,7 @@ struct FormIntakeTests {
         BadPost(
             name: "contact ticked without details", contentType: "application/x-www-form-urlencoded",
             body: "message=call+me&wants_contact=yes&contact_method=email",
-            status: .badRequest, pageMustContain: ["Enter how the group can reach you", ">call me</textarea>"]),
+            status: .badRequest, pageMustContain: ["Enter your email address", ">call me</textarea>"]),
         BadPost(
             name: "contact details without the tick", contentType: "application/x-www-form-urlencoded",
             body: "message=hi&contact_details=me%40example.org",

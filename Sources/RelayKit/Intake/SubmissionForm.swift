@@ -3,20 +3,23 @@ import FormDecoding
 
 /// The contact form as submitted: the person's text, and what is wrong with it, if anything.
 struct SubmissionForm: Sendable {
-    /// A field of the form, by its name in the HTML: every field of `SubmissionField.all`, and the
-    /// contact question (Yes or No).
+    /// A field of the form, by its name in the HTML: every field of `SubmissionField.all`, the
+    /// contact question (Yes or No), and the contact details' input under each method.
     struct Field: Hashable, Sendable {
         let rawValue: String
 
         init?(rawValue: String) {
-            guard rawValue == Self.wantsContact.rawValue || SubmissionField.named(form: rawValue) != nil else {
-                return nil
-            }
+            guard
+                rawValue == Self.wantsContact.rawValue || SubmissionField.named(form: rawValue) != nil
+                    || ContactDetailsInput.all.contains(where: { $0.formName == rawValue })
+            else { return nil }
             self.rawValue = rawValue
         }
 
         private init(_ field: SubmissionField) { rawValue = field.formName }
         private init(question name: String) { rawValue = name }
+        /// The input for the details of one contact method.
+        init(_ input: ContactDetailsInput) { rawValue = input.formName }
 
         static let message = Field(.message)
         static let category = Field(.category)
@@ -28,19 +31,26 @@ struct SubmissionForm: Sendable {
         static let wantsContact = Field(question: "wants_contact")
 
         /// The form's fields in the order its checks report them: the message's, the contact question,
-        /// the contact request's, and last the form's language.
+        /// the contact request's (the details' input under each method after the details field,
+        /// which only a form served before those inputs existed sends), and last the form's language.
         static let allCases: [Field] = {
             let fields = SubmissionField.all.filter { $0.tag != SubmissionField.formLanguage.tag }
-            return fields.filter { !$0.isContactField }.map(Field.init) + [wantsContact]
-                + fields.filter(\.isContactField).map(Field.init) + [formLanguage]
+            let contact = fields.filter(\.isContactField).flatMap { field -> [Field] in
+                field.tag == SubmissionField.contactDetails.tag
+                    ? [Field(field)] + ContactDetailsInput.all.map(Field.init) : [Field(field)]
+            }
+            return fields.filter { !$0.isContactField }.map(Field.init) + [wantsContact] + contact + [formLanguage]
         }()
 
         /// The form names that may come more than once: check boxes sharing a name (a token list).
         static let repeatableNames = Set(SubmissionField.all.filter { $0.kind == .tokenList }.map(\.formName))
 
-        /// The submission field it fills; nil for the contact question, which only says whether
-        /// the contact fields count.
-        var submissionField: SubmissionField? { SubmissionField.named(form: rawValue) }
+        /// The submission field it fills (a method's details input fills the contact details);
+        /// nil for the contact question, which only says whether the contact fields count.
+        var submissionField: SubmissionField? {
+            SubmissionField.named(form: rawValue)
+                ?? (ContactDetailsInput.all.contains { $0.formName == rawValue } ? .contactDetails : nil)
+        }
 
         /// The longest text accepted, in characters as `SubmissionField.characterCount` counts them.
         var maximumLength: Int { submissionField?.maximumCharacters ?? 200 }
@@ -140,11 +150,17 @@ struct SubmissionForm: Sendable {
             $0.submissionField.map { $0.isContactField && $0.kind == .text } ?? false
         }
         if wantsContact {
-            if text(.contactMethod).flatMap(ContactRequest.Method.init(rawValue:)) == nil {
+            if let input = chosenDetailsInput {
+                if let typed = text(Field(input)) {
+                    if !input.accepts(typed), let key = input.formatErrorKey {
+                        errors.append(FieldError(field: Field(input), key: key))
+                    }
+                } else if text(.contactDetails) == nil {
+                    errors.append(FieldError(field: Field(input), key: input.missingErrorKey))
+                }
+            } else {
+                // Which details to ask for depends on the method: only the method is asked for.
                 errors.append(FieldError(field: .contactMethod, key: "error.method"))
-            }
-            if text(.contactDetails) == nil {
-                errors.append(FieldError(field: .contactDetails, key: "error.details_missing"))
             }
             checkChoices(contactFields: true)
         } else if contactFields.contains(where: { text($0) != nil }) {
@@ -172,16 +188,29 @@ struct SubmissionForm: Sendable {
         }
     }
 
+    /// The details input of the method chosen, if one was.
+    private var chosenDetailsInput: ContactDetailsInput? {
+        text(.contactMethod).flatMap(ContactRequest.Method.init(rawValue:)).flatMap {
+            ContactDetailsInput.input(for: $0.rawValue)
+        }
+    }
+
+    /// The details typed under the chosen method (or, from a form served before those inputs
+    /// existed, in the one details box).
+    private var contactDetails: String? { chosenDetailsInput.flatMap { text(Field($0)) } ?? text(.contactDetails) }
+
     /// The submission to seal; only call when `errors` is empty.
     func makeSubmission() -> Submission {
         var submission = Submission(message: values[.message] ?? "", formLanguage: "en")
         if wantsContact, let method = text(.contactMethod).flatMap(ContactRequest.Method.init(rawValue:)),
-            let details = text(.contactDetails)
+            let details = contactDetails
         {
             submission.contact = ContactRequest(method: method, details: details)
         }
         for field in Field.allCases where field != .message {
-            guard let target = field.submissionField, let value = text(field), target.accepts(value),
+            // The details were chosen above, from the chosen method's input only.
+            guard let target = field.submissionField, target.tag != SubmissionField.contactDetails.tag,
+                let value = text(field), target.accepts(value),
                 !target.isContactField || submission.contact != nil
             else { continue }
             target.write(value, into: &submission)

@@ -99,8 +99,19 @@ struct FormPage: Sendable {
             case .list(let prefix):
                 return select(
                     name, form, catalogue, options: [("", catalogue.text("\(prefix).none"))] + choices(prefix))
-            case .radios(let prefix): return radios(name, form, catalogue, options: choices(prefix))
+            case .radios(let prefix):
+                // The contact details are asked for under each method, the input that method needs.
+                let asksUnder = SubmissionField.all.contains { $0.presentation == .perAnswer(of: field.formName) }
+                let revealed = Dictionary(
+                    uniqueKeysWithValues: (asksUnder ? ContactDetailsInput.all : []).map {
+                        ($0.method, detailsInput($0, form, catalogue))
+                    })
+                return radios(name, form, catalogue, options: choices(prefix), revealed: revealed)
             case .checkboxes(let prefix): return checkboxes(name, form, catalogue, options: choices(prefix))
+            // Asked under each answer of its question; as one box only to show again what a form
+            // served before those inputs existed sent.
+            case .perAnswer:
+                return form.values[name] == nil ? nil : textArea(name, form, catalogue, rows: 3, hint: false)
             }
         }
         return HTML.joined(controls, separator: "\n")
@@ -137,20 +148,24 @@ struct FormPage: Sendable {
         let keys =
             [
                 "errors.heading", "errors.kept", "error.message_empty", "error.too_long", "error.method",
-                "error.details_missing", "error.details_without_yes", "form.sealing", "error.prefix",
+                "error.details_without_yes", "form.sealing", "error.prefix",
                 "notice.record_too_long", "notice.connection_failed", "notice.not_accepted", "form.protection.browser",
             ] + SubmissionForm.Field.allCases.map { "name.\($0.rawValue)" }
             // A field's own words for a too-long value, where the language has them (FieldError.message).
             + SubmissionForm.Field.allCases.map { "error.too_long.\($0.rawValue)" }.filter(catalogue.has)
+            + ContactDetailsInput.all.flatMap { [$0.missingErrorKey] + ($0.formatErrorKey.map { [$0] } ?? []) }
         // What to say for each reason a browser-sealed post can be refused, by that reason.
         let refusals = BrowserRefusal.allCases.map { ("refusal.\($0.rawValue)", catalogue.text($0.scriptMessageKey)) }
         let pairs = (keys.map { ($0, catalogue.text($0)) } + refusals).map { key, text in
             "\"\(key)\":\"\(escapeJSONInHTML(text))\""
         }
-        // JSON escaped for a script element by `escapeJSONInHTML`, not as HTML text.
+        // The words: JSON escaped for a script element by `escapeJSONInHTML`, not as HTML text.
+        // The two tables are ours, with no `<`, `>` or `&` in them (the tests parse them).
         return .trusted(
             "<script type=\"application/json\" id=\"sealing-messages\">{\(pairs.joined(separator: ","))}</script>"
-                + "<script type=\"application/json\" id=\"submission-fields\">\(SubmissionField.json)</script>")
+                + "<script type=\"application/json\" id=\"submission-fields\">\(SubmissionField.json)</script>"
+                + "<script type=\"application/json\" id=\"contact-details-inputs\">"
+                + "\(ContactDetailsInput.json)</script>")
     }
 
     private func escapeJSONInHTML(_ text: String) -> String {
@@ -214,13 +229,26 @@ struct FormPage: Sendable {
                 """)
     }
 
+    /// The details of one contact method, in the control it needs: an email or telephone input
+    /// (no spelling checks, no autocompletion), or a box for a postal address.
+    private func detailsInput(_ input: ContactDetailsInput, _ form: SubmissionForm, _ catalogue: Catalogue) -> HTML {
+        let field = SubmissionForm.Field(input)
+        let hint = catalogue.has("field.\(field.rawValue).hint")
+        switch input.control {
+        case .address: return textArea(field, form, catalogue, rows: 4, hint: hint)
+        case .email, .telephone: return textInput(field, form, catalogue, hint: hint, type: input.control.rawValue)
+        }
+    }
+
     private func textInput(
-        _ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue, hint: Bool = false
+        _ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue, hint: Bool = false,
+        type: String = "text"
     ) -> HTML {
-        labelled(
+        let unchecked: HTML = type == "text" ? "" : " spellcheck=\"false\""
+        return labelled(
             field, form, catalogue, hint: hint,
             control: """
-                <input type="text" id="\(field.rawValue)" name="\(field.rawValue)" value="\(form.values[field] ?? "")" autocomplete="off"\(describedBy(field, hint: hint, form))>
+                <input type="\(type)"\(unchecked) id="\(field.rawValue)" name="\(field.rawValue)" value="\(form.values[field] ?? "")" autocomplete="off"\(describedBy(field, hint: hint, form))>
                 """)
     }
 
@@ -277,15 +305,25 @@ struct FormPage: Sendable {
             """)
     }
 
+    /// GOV.UK's radios; `revealed` holds, by answer, what is shown under it once it is chosen
+    /// (always, without the script: reveal.js hides the rest).
     private func radios(
-        _ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue, options: [(String, String)]
+        _ field: SubmissionForm.Field, _ form: SubmissionForm, _ catalogue: Catalogue, options: [(String, String)],
+        revealed: [String: HTML] = [:]
     ) -> HTML {
         let chosen = form.values[field] ?? ""
         let items = options.enumerated().map { index, option -> HTML in
             let id = index == 0 ? field.rawValue : "\(field.rawValue)-\(option.0)"
+            guard let block = revealed[option.0] else {
+                return """
+                    <div class="radio"><input type="radio" id="\(id)" name="\(field.rawValue)" value="\(option.0)"\(option.0 == chosen ? " checked" : "")>
+                    <label for="\(id)">\(option.1)</label></div>
+                    """
+            }
             return """
-                <div class="radio"><input type="radio" id="\(id)" name="\(field.rawValue)" value="\(option.0)"\(option.0 == chosen ? " checked" : "")>
+                <div class="radio"><input type="radio" id="\(id)" name="\(field.rawValue)" value="\(option.0)" data-aria-controls="conditional-\(id)"\(option.0 == chosen ? " checked" : "")>
                 <label for="\(id)">\(option.1)</label></div>
+                <div class="conditional" id="conditional-\(id)">\(block)</div>
                 """
         }
         let failed = form.errors.contains { $0.field == field }

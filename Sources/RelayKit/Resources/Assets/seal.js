@@ -136,6 +136,24 @@
   var fieldsElement = document.getElementById("submission-fields");
   if (!fieldsElement) return;
   var FIELDS = JSON.parse(fieldsElement.textContent);
+  // The input for each contact method's details, with the relay's own patterns
+  // (ContactDetailsInput.swift), by method.
+  var DETAILS = JSON.parse(document.getElementById("contact-details-inputs").textContent);
+  function acceptsDetails(input, text) {
+    return !input.pattern ||
+      new RegExp(input.pattern).test(input.ignoresPunctuation ? text.replace(/[ \-().]/g, "") : text);
+  }
+  window.BlindRelay.acceptsDetails = function (method, text) { return acceptsDetails(DETAILS[method], text); };
+  // The form's fields in the order the relay checks them (SubmissionForm.Field.allCases): a
+  // field asked under each answer of a question is followed by its input for each answer.
+  var CHECKED = [];
+  FIELDS.forEach(function (field) {
+    CHECKED.push(field);
+    if (!field.perAnswer) return;
+    Object.keys(DETAILS).forEach(function (method) {
+      CHECKED.push({ form: DETAILS[method].form, max: field.max, contact: field.contact, kind: field.kind });
+    });
+  });
   var status = document.getElementById("sealing-status");
 
   // A text box's text, a radio group's or list's chosen value, or the ticked boxes' values
@@ -177,7 +195,7 @@
   function validate() {
     var errors = [];
     if (blank(value("message"))) errors.push(["message", messages["error.message_empty"]]);
-    FIELDS.forEach(function (field) {
+    CHECKED.forEach(function (field) {
       var count = length(value(field.form));
       if (count > field.max) {
         var own = messages["error.too_long." + field.form];
@@ -185,11 +203,18 @@
           .replace("{max}", field.max.toLocaleString("en-GB")).replace("{count}", count.toLocaleString("en-GB"))]);
       }
     });
-    var contactFields = FIELDS.filter(function (field) { return field.contact && field.kind === "text"; })
+    var contactFields = CHECKED.filter(function (field) { return field.contact && field.kind === "text"; })
       .map(function (field) { return field.form; });
     if (wantsContact()) {
-      if (blank(value("contact_method"))) errors.push(["contact_method", messages["error.method"]]);
-      if (blank(value("contact_details"))) errors.push(["contact_details", messages["error.details_missing"]]);
+      var input = DETAILS[value("contact_method")];
+      if (!input) {
+        // Which details to ask for depends on the method: only the method is asked for.
+        errors.push(["contact_method", messages["error.method"]]);
+      } else if (blank(value(input.form))) {
+        errors.push([input.form, messages[input.missing]]);
+      } else if (!acceptsDetails(input, value(input.form))) {
+        errors.push([input.form, messages[input.format]]);
+      }
     } else if (!contactHidden() && contactFields.some(function (name) { return !blank(value(name)); })) {
       // Details typed without Yes are asked about only where they can be seen: hidden under an
       // unchosen Yes (reveal.js), they are neither sent nor an error.
@@ -296,7 +321,8 @@
   function buildRecord() {
     var fields = [];
     FIELDS.forEach(function (field) {
-      var text = value(field.form);
+      // A field asked under each answer takes the chosen answer's input.
+      var text = value(field.perAnswer ? field.form + "_" + value(field.perAnswer) : field.form);
       // The message goes in as typed; any other field only when filled in, and a choice only
       // when it is one of its tokens.
       if (field.record !== "message" && blank(text)) return;
