@@ -2,7 +2,8 @@
 """`make bench`: how fast the blind relay is, next to the limits of this machine, in one run.
 
 Measures the crypto and storage limits (relay-bench), then drives live relays with wrk (server-
-sealed forms, browser-sealed envelopes, a static page), then times `chair pull` of many envelopes.
+sealed forms, browser-sealed envelopes, a static page), then sends the form from a slowed
+Chromium as a person on a cheap phone would (felt.py), then times `chair pull` of many envelopes.
 Prints one table and writes it to bench-results/latest.md. --smoke runs everything for a second
 or two (used by `make test` so the benchmark cannot rot) and asserts nothing about speed.
 """
@@ -22,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "Tests" / "Support"))
 sys.dont_write_bytecode = True  # no __pycache__ in a Swift target's folder
 from relay_launcher import NotReady, launch  # noqa: E402
+sys.path.insert(0, str(ROOT / "Tests" / "Bench"))
+import felt  # noqa: E402
 PASSPHRASE = "quarry nimbus tulip ferret gazebo"
 MESSAGE = ("I want to tell you what happened to my family at the bus station last week. " * 27)[:2048]
 
@@ -214,6 +217,12 @@ def main():
                      f"{result['rate']:,.0f}/s  p50 {result['p50']:.2f} ms  p99 {result['p99']:.2f} ms",
                      f"{result['rate'] / (bare_seal / 2):.2f} × half bare seal"))
         two.stop()
+
+        # As a person feels it: a slowed phone on slow 4G, the relay's own defaults for the proof
+        # of work and the time a form must be open (felt.py).
+        felt_relay = Relay(bin_dir, work / "relay-felt", sets[0], min_seconds_on_page=3)
+        rows += felt.measure(felt_relay.address, MESSAGE, sends=2 if smoke else 20)
+        felt_relay.stop()
 
         # The chair: unlocking alone, then pull and open of N envelopes from a live relay.
         identity = work / "chair" / "identity"

@@ -94,7 +94,10 @@ struct RelaySetting: Sendable {
             help: ["Sealing in the browser needs TweetNaCl (Debian package node-tweetnacl)."]),
         .init(
             "min_seconds_on_page", .number(\.minimumSecondsOnPage, 0...3_600),
-            help: ["Anti-spam: seconds a form must be open before it is sent; proof-of-work bits for browsers."]),
+            help: [
+                "Anti-spam: seconds a form must be open before it is sent; proof-of-work bits for browsers (each",
+                "bit doubles a slow phone's wait after Send: 11 keeps it under 2 s, docs/PERFORMANCE.md).",
+            ]),
         .init("proof_of_work_bits", .number(\.proofOfWorkBits, 0...24)),
         .init("max_body_bytes", .number(\.maximumBodyBytes, 4_096...16_777_216), help: ["Limits."]),
         .init("max_header_count", .number(\.maximumHeaderCount, 8...1_024)),
