@@ -54,7 +54,7 @@ def send_once(driver, address, message, javascript):
             lambda d: d.find_element(By.ID, "contact-form").get_attribute("data-sealing") == "ready")
     driver.execute_script("document.getElementById('message').value = arguments[0];", message)
     time.sleep(max(0.0, WRITING_SECONDS - (time.monotonic() - opened)))
-    button = driver.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    button = driver.find_element(By.CSS_SELECTOR, "#contact-form button[type=submit]")
     pressed = time.monotonic()
     button.click()
     WebDriverWait(driver, 60, poll_frequency=0.02).until(lambda d: d.find_elements(By.CLASS_NAME, "receipt"))

@@ -29,7 +29,7 @@ def pages(relay, driver, language, javascript):
         driver.find_element(By.ID, "wants_contact").click()
         yield "form-contact-questions-revealed"
     driver.find_element(By.ID, "wants_contact").click()
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    driver.find_element(By.CSS_SELECTOR, "#contact-form button[type=submit]").click()
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "error-summary"))
     yield "form-with-errors"
     if javascript:
@@ -40,7 +40,7 @@ def pages(relay, driver, language, javascript):
         yield "form-with-server-errors"
     open_form(relay, driver, language, javascript)
     driver.find_element(By.ID, "message").send_keys("A message for the accessibility audit.")
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    driver.find_element(By.CSS_SELECTOR, "#contact-form button[type=submit]").click()
     WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CLASS_NAME, "receipt"))
     yield "receipt"
     if javascript:
@@ -110,5 +110,5 @@ def test_language_link_switches_language(relay, browser):
     assert link.text == "Cymraeg" and link.get_attribute("lang") == "cy"
     link.click()
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "cy"
-    assert "Anfon eich neges" in driver.find_element(By.CSS_SELECTOR, "button[type=submit]").text
+    assert "Anfon eich neges" in driver.find_element(By.CSS_SELECTOR, "#contact-form button[type=submit]").text
     assert driver.get_cookies() == []

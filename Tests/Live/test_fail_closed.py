@@ -250,7 +250,7 @@ def test_a_refused_browser_sealed_post_keeps_the_text_and_says_what_to_do(relay_
         lambda d: d.find_element(By.ID, "contact-form").get_attribute("data-sealing") == "ready")
     time.sleep(4)
     driver.find_element(By.ID, "message").send_keys("A second message")
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    driver.find_element(By.CSS_SELECTOR, "#contact-form button[type=submit]").click()
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "error-summary"))
     summary = driver.find_element(By.ID, "error-summary").text
     assert "wait an hour" in summary, summary

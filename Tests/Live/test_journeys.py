@@ -28,7 +28,7 @@ def fill(driver, message, contact=None):
 
 
 def submit_and_wait_for_receipt(driver):
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    driver.find_element(By.CSS_SELECTOR, "#contact-form button[type=submit]").click()
     WebDriverWait(driver, 30).until(expected_conditions.presence_of_element_located((By.CLASS_NAME, "receipt")))
     return driver.find_element(By.CLASS_NAME, "receipt").text
 
@@ -83,7 +83,7 @@ def test_javascript_shows_errors_without_sending_anything(relay, browser):
     driver.get(relay.address + "/")
     WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "contact-form").get_attribute("data-sealing") == "ready")
     driver.find_element(By.ID, "wants_contact").click()
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    driver.find_element(By.CSS_SELECTOR, "#contact-form button[type=submit]").click()
     summary = WebDriverWait(driver, 10).until(expected_conditions.presence_of_element_located((By.ID, "error-summary")))
     assert "Enter your message" in summary.text
     assert "Choose how the group should contact you" in summary.text
@@ -95,7 +95,7 @@ def test_a_server_error_page_keeps_the_text_with_javascript_off(relay, browser):
     driver.get(relay.address + "/")
     driver.find_element(By.ID, "contact_details_email").send_keys("me@example.org")
     driver.find_element(By.ID, "message").send_keys("keep me")
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    driver.find_element(By.CSS_SELECTOR, "#contact-form button[type=submit]").click()
     summary = WebDriverWait(driver, 10).until(expected_conditions.presence_of_element_located((By.CLASS_NAME, "error-summary")))
     assert "You did not choose ‘Yes’, but you gave contact details" in summary.text
     assert driver.find_element(By.ID, "message").get_attribute("value") == "keep me"

@@ -63,7 +63,7 @@ def make_mistakes(driver, method, details):
         if details:
             driver.find_element(By.ID, f"contact_details_{method}").send_keys(details)
     driver.execute_script("document.getElementById('where').value = 'x'.repeat(1001);")
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    driver.find_element(By.CSS_SELECTOR, "#contact-form button[type=submit]").click()
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "error-summary"))
 
 
@@ -142,7 +142,7 @@ def test_a_full_service_keeps_the_text_and_gives_another_way(relay_factory, brow
     driver.find_element(By.ID, "wants_contact").click()
     driver.find_element(By.ID, "contact_method-phone").click()
     driver.find_element(By.ID, "contact_details_phone").send_keys("07700 900123")
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    driver.find_element(By.CSS_SELECTOR, "#contact-form button[type=submit]").click()
     summary = WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "error-summary"))
     assert "full just now" in summary.text and "029 2000 0000" in summary.text, summary.text
     assert "still in the form" in summary.text
@@ -231,7 +231,7 @@ def test_nothing_touches_the_bars_and_the_receipt_code_stays_on_one_line(relay, 
     open_form(driver, relay, "cy", False)
     gaps = driver.execute_script("""
         var box = function (selector) { return document.querySelector(selector).getBoundingClientRect(); };
-        return [box('h1').top - box('header').bottom, box('footer').top - box('button[type=submit]').bottom];""")
+        return [box('h1').top - box('header').bottom, box('footer').top - box('#contact-form button[type=submit]').bottom];""")
     assert all(gap >= 20 for gap in gaps), gaps
     driver.find_element(By.ID, "message").send_keys("A short message")
     submit_and_wait_for_receipt(driver)
@@ -255,12 +255,48 @@ def test_a_browser_that_prefers_welsh_gets_welsh_and_the_footer_pages_follow(rel
     links = driver.find_elements(By.CSS_SELECTOR, "footer nav a")
     assert [link.text for link in links] == ["Cadw'n ddiogel ar-lein", "Preifatrwydd", "Hygyrchedd"]
     links[1].click()
-    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Preifatrwydd")
+    WebDriverWait(driver, 10).until(
+        lambda d: d.execute_script("var h = document.querySelector('h1'); return h && h.textContent") == "Preifatrwydd")
     assert "Swyddfa'r Comisiynydd Gwybodaeth" in driver.find_element(By.TAG_NAME, "main").text
     # A page of refusal keeps the language switch, to the form in the other language.
     driver.get(relay.address + "/no-such-page")
     switch = driver.find_element(By.CSS_SELECTOR, ".language-switch a")
     assert switch.text == "English"
     switch.click()
-    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.documentElement.lang") == "en")
     assert driver.find_element(By.ID, "contact-form").is_displayed()
+
+
+def test_a_page_holding_the_text_switches_language_without_losing_it(relay, browser):
+    driver = browser(javascript=False)
+    open_form(driver, relay, "en", False)
+    driver.find_element(By.ID, "message").send_keys("SWITCH-CANARY kept across languages")
+    driver.find_element(By.ID, "wants_contact").click()
+    driver.find_element(By.CSS_SELECTOR, "#contact-form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "error-summary"))
+    # The header's switch is a button that posts the form back, reached and pressed by keyboard.
+    switch = driver.find_element(By.CSS_SELECTOR, ".language-switch button")
+    assert switch.text == "Cymraeg"
+    switch.send_keys(Keys.ENTER)
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.documentElement.lang") == "cy")
+    assert driver.find_element(By.ID, "message").get_attribute("value") == "SWITCH-CANARY kept across languages"
+    assert driver.find_element(By.ID, "wants_contact").is_selected()
+    assert not driver.find_elements(By.ID, "error-summary"), "switching language is not sending"
+    assert driver.find_element(By.NAME, "form_language").get_attribute("value") == "cy"
+    driver.find_element(By.ID, "contact_method-phone").click()
+    driver.find_element(By.ID, "contact_details_phone").send_keys("07700 900982")
+    submit_and_wait_for_receipt(driver)
+    read = relay.pull_and_read(1)
+    assert "SWITCH-CANARY" in read and "Form language:    cy" in read
+
+
+def test_with_the_script_a_page_holding_the_text_offers_no_button_that_would_post_it_unlocked(relay, browser):
+    driver = browser(javascript=True)
+    open_form(driver, relay, "en", True)
+    driver.find_element(By.ID, "message").send_keys("Sent without the script's help")
+    driver.find_element(By.ID, "wants_contact").click()
+    driver.execute_script("document.getElementById('contact-form').submit();")
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "error-summary"))
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.ID, "contact-form").get_attribute("data-sealing") == "ready")
+    assert driver.find_elements(By.CSS_SELECTOR, "button[name=switch_language], .language-switch") == []

@@ -110,6 +110,14 @@ struct IntakeController: Sendable {
                     form, .init(catalogue: catalogue, token: tokens.issue(), noticeKey: noticeKey, holdsText: true)),
                 status: status)
         }
+        // The language switch of a page holding the text: the form again in that language, as
+        // typed, with nothing checked, stored or charged.
+        if let code = fields[PageLayout.switchLanguageField], catalogues.codes.contains(code) {
+            return .html(
+                formPage.render(
+                    form.withoutErrors,
+                    .init(catalogue: catalogues.catalogue(for: code), token: tokens.issue(), holdsText: true)))
+        }
         // Everything wrong is shown at once: a notice about the whole form, and each field's errors.
         var notice: String?
         if let problem = fields.problem {

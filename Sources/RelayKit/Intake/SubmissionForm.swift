@@ -116,6 +116,13 @@ struct SubmissionForm: Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The same text with nothing marked wrong: shown again in another language, before Send.
+    var withoutErrors: SubmissionForm {
+        var copy = self
+        copy.errors = []
+        return copy
+    }
+
     /// The text of `field`, nil when empty or only spaces.
     func text(_ field: Field) -> String? {
         guard let value = values[field], !SubmissionField.isBlank(value) else { return nil }

@@ -19,7 +19,8 @@ struct FormPage: Sendable {
         /// A catalogue key for a problem with the whole form, if any.
         var noticeKey: String?
         var noticeValues: [String: String] = [:]
-        /// Whether the person's text is on the page (then no link may lead away from it).
+        /// Whether the person's text is on the page (then the language switch posts it back to be
+        /// shown in the other language, rather than leading away from it).
         var holdsText = false
     }
 
@@ -29,7 +30,8 @@ struct FormPage: Sendable {
         let heading = catalogue.text("form.title")
         let title = (hasErrors ? catalogue.text("error.prefix") + " " : "") + heading
         let body = errorSummary(form, context) + intro(catalogue, heading: heading) + fields(form, context)
-        return layout.render(catalogue, title: title, body: body, languageLinks: !context.holdsText)
+        return layout.render(
+            catalogue, title: title, body: body, languageSwitch: context.holdsText ? .keepingText : .links(to: "/"))
     }
 
     private func intro(_ catalogue: Catalogue, heading: String) -> HTML {

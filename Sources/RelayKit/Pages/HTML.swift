@@ -99,22 +99,42 @@ struct PageLayout: Sendable {
 
     func groupName(_ catalogue: Catalogue) -> String { catalogue.text("{group_name}") }
 
-    /// A whole page. `languageLinks` is false on pages holding the person's text, where
-    /// leaving would lose it; they lead to `path` in the other languages. The title names the
-    /// group after the page's own words, unless those already do (the form's "Write to …").
-    func render(_ catalogue: Catalogue, title: String, body: HTML, languageLinks: Bool, path: String = "/") -> HTML {
+    /// How a page offers its other languages.
+    enum LanguageSwitch {
+        /// Links to `path` in each other language.
+        case links(to: String)
+        /// On a page holding the person's text, where a link would lose it: buttons that post the
+        /// form back to be shown again, text and all, in the other language (IntakeController).
+        /// The sealing script removes them: with it, nothing typed goes to the relay unsealed.
+        case keepingText
+        /// None (the receipt: nothing to switch for).
+        case none
+    }
+
+    /// The name of the button that asks for the form again in another language.
+    static let switchLanguageField = "switch_language"
+
+    /// A whole page. The title names the group after the page's own words, unless those already
+    /// do (the form's "Write to …").
+    func render(_ catalogue: Catalogue, title: String, body: HTML, languageSwitch: LanguageSwitch) -> HTML {
         let group = groupName(catalogue)
         let fullTitle = title.contains(group) ? title : "\(title) – \(capitalisedFirstLetter(group))"
         let footerLinks = InformationPages.Page.allCases.map { page -> HTML in
             "<li><a href=\"\(page.path)?lang=\(catalogue.code)\">\(catalogue.text("page.\(page.rawValue).title"))</a></li>"
         }
         let others = catalogues.all.filter { $0.code != catalogue.code }
-        let links = others.map { other -> HTML in
-            "<a href=\"\(path)?lang=\(other.code)\" hreflang=\"\(other.code)\" lang=\"\(other.code)\">\(other.name)</a>"
+        let choices = others.map { other -> HTML in
+            switch languageSwitch {
+            case .links(let path):
+                "<a href=\"\(path)?lang=\(other.code)\" hreflang=\"\(other.code)\" lang=\"\(other.code)\">\(other.name)</a>"
+            case .keepingText, .none:
+                "<button type=\"submit\" form=\"contact-form\" formaction=\"/submit?lang=\(other.code)\" name=\"\(Self.switchLanguageField)\" value=\"\(other.code)\" lang=\"\(other.code)\">\(other.name)</button>"
+            }
         }
         let switcher: HTML =
-            languageLinks && !others.isEmpty
-            ? "<p class=\"language-switch\">\(HTML.joined(links, separator: " "))</p>" : ""
+            if case .none = languageSwitch { "" } else if others.isEmpty { "" } else {
+                "<p class=\"language-switch\">\(HTML.joined(choices, separator: " "))</p>"
+            }
         return """
             <!DOCTYPE html>
             <html lang="\(catalogue.code)">

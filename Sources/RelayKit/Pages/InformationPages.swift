@@ -39,6 +39,6 @@ struct InformationPages: Sendable {
                 <h1>\(title)</h1>
                 \(HTML.joined(blocks, separator: "\n"))
                 <p><a href="/?lang=\(catalogue.code)">\(catalogue.text("link.form"))</a></p>
-                """, languageLinks: true, path: page.path)
+                """, languageSwitch: .links(to: page.path))
     }
 }

@@ -26,7 +26,7 @@ struct NoticePages: Sendable {
                 <p>\(t("receipt.next.other"))</p>
                 <p><a href="/?lang=\(catalogue.code)">\(t("receipt.another"))</a></p>
                 <img src="\(IntakeController.forgetPath)" alt="" hidden>
-                """, languageLinks: false)
+                """, languageSwitch: .none)
     }
 
     /// A request the form could not have sent, or that could not be accepted.
@@ -39,6 +39,6 @@ struct NoticePages: Sendable {
                 <p>\(catalogue.text("problem.\(key).text", values))</p>
                 \(goBack ? "<p>\(t("problem.not_sent")) \(t("problem.go_back"))</p>" as HTML : "")
                 <p><a href="/?lang=\(catalogue.code)">\(t("link.form"))</a></p>
-                """, languageLinks: true)
+                """, languageSwitch: .links(to: "/"))
     }
 }

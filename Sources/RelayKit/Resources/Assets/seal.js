@@ -156,6 +156,15 @@
   });
   var status = document.getElementById("sealing-status");
 
+  // A page holding the text (the relay's, after a refusal) offers its other languages as buttons
+  // that post the form back as typed. With the script nothing typed goes to the relay unlocked,
+  // so they go.
+  Array.prototype.slice.call(document.querySelectorAll("button[name=switch_language]")).forEach(function (button) {
+    var holder = button.parentNode;
+    holder.removeChild(button);
+    if (!holder.querySelector("a, button")) holder.parentNode.removeChild(holder);
+  });
+
   // A text box's text, a radio group's or list's chosen value, or the ticked boxes' values
   // joined by single spaces in the boxes' order (a token list, as the relay joins them).
   function value(name) {
