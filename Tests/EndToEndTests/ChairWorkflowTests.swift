@@ -127,6 +127,29 @@ struct ChairWorkflowTests {
         #expect(both.standardError.contains("--csv"))
     }
 
+    @Test("chair report writes the period's page; stats takes the same days; a wrong day says what to type")
+    func reportForAPeriod() async throws {
+        let setup = try await filledSetup(plain: 6, contact: 2)
+        let today = String(Date().formatted(.iso8601.year().month().day()))
+        let path = setup.folder.path("report.html")
+        let written = try await setup.chair(["report", "--since", today, "--until", today, "--output", path])
+        #expect(written.status == 0, "\(written.standardError)")
+        #expect(written.standardError.contains("wrote the report for"))
+        let page = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(page.hasPrefix("<!DOCTYPE html>") && !page.contains("<script") && !page.contains("person0@example.org"))
+        #expect(page.contains("<td>8</td><td>&lt;5</td>"))
+        let again = try await setup.chair(["report", "--output", path])
+        #expect(again.status != 0 && again.standardError.contains("already exists"))
+
+        let none = try await setup.chair(["stats", "--json", "--until", "2000-01-01"])
+        let parsed = try JSONSerialization.jsonObject(with: Data(none.output.utf8)) as? [String: Any]
+        #expect((parsed?["byKind"] as? [[String: Any]])?.map { $0["count"] as? Int } == [0, 0])
+        let backwards = try await setup.chair(["stats", "--since", "2026-03-01", "--until", "2026-02-01"])
+        #expect(backwards.status != 0 && backwards.standardError.contains("give the earlier day first"))
+        let wrong = try await setup.chair(["stats", "--since", "2026-02-30"])
+        #expect(wrong.status != 0 && wrong.standardError.contains("--since"))
+    }
+
     @Test("the chart is well-formed SVG with one bar per month")
     func chartIsWellFormed() async throws {
         let setup = try await filledSetup(plain: 2, contact: 0)

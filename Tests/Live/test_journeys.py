@@ -65,7 +65,7 @@ def test_message_and_contact_request_reach_the_chair(relay, browser, javascript)
     # Both messages gave two categories: each counts once under each (two messages, four counts).
     stats = json.loads(relay.chair("stats", "--json", "--threshold", "1").stdout)
     counts = {row["category"]: row["count"] for row in stats["byCategory"]}
-    assert counts["religion or belief"] == "2" and counts["age"] == "2" and counts["race"] == "0", counts
+    assert counts["religion or belief"] == 2 and counts["age"] == 2 and counts["race"] == 0, counts
 
     bodies = posted_bodies(driver)
     assert len(bodies) == 2

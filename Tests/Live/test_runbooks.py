@@ -94,6 +94,9 @@ def test_the_chairs_guide_runs_as_written(packages):
         assert "Someone shouted at my daughter on the bus." in outputs
         assert "Canary" in outputs or "canary" in outputs
         assert len(ran) >= 12
+        report = (home / "report.html").read_text()
+        assert "Messages to the group: since 1 January 2026" in report and "<script" not in report
+        assert "Someone shouted" not in report and "07700" not in report
     finally:
         if relay is not None and relay.poll() is None:
             relay.terminate()

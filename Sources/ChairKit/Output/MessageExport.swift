@@ -63,24 +63,4 @@ enum MessageExport {
         let json = (try? encoder.encode(body)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return SubmissionText.escapingInvisibles(inJSON: json) + "\n"
     }
-
-    /// A JSON value whose keys come from the field table, not from a Swift type.
-    enum JSONValue: Encodable {
-        case string(String)
-        case integer(Int64)
-        case bool(Bool)
-        case array([JSONValue])
-        case object([String: JSONValue])
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            switch self {
-            case .string(let value): try container.encode(value)
-            case .integer(let value): try container.encode(value)
-            case .bool(let value): try container.encode(value)
-            case .array(let values): try container.encode(values)
-            case .object(let members): try container.encode(members)
-            }
-        }
-    }
 }

@@ -7,15 +7,22 @@ enum BarChart {
     static let plotHeight = 200
     static let margin = (left: 48, top: 40, bottom: 48, right: 16)
 
+    /// Wide enough for the title and the note under the bars, however few months there are.
+    static let minimumWidth = 400
+
     /// The SVG document: one `rect` of class "bar" per month, small counts drawn as "<5".
-    static func render(_ statistics: Statistics, title: String = "Submissions per month") -> String {
+    /// `standalone` false leaves out the namespace, for a chart inside an HTML page.
+    static func render(_ statistics: Statistics, title: String = "Submissions per month", standalone: Bool = true)
+        -> String
+    {
         let months = statistics.months
         let largest = max(months.map(\.all).max() ?? 0, statistics.threshold, 1)
-        let width = margin.left + margin.right + max(months.count, 1) * (barWidth + gap)
+        let width = max(minimumWidth, margin.left + margin.right + max(months.count, 1) * (barWidth + gap))
+        let namespace = standalone ? " xmlns=\"http://www.w3.org/2000/svg\"" : ""
         let height = margin.top + plotHeight + margin.bottom
         var parts: [String] = []
         parts.append(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-labelledby=\"title\">"
+            "<svg\(namespace) width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-labelledby=\"title\">"
         )
         parts.append("<title id=\"title\">\(escapeXML(title))</title>")
         parts.append(

@@ -13,6 +13,10 @@ struct Statistics {
     let months: [Month]
     let categories: [(name: String, count: Int)]
     let kinds: [(name: String, count: Int)]
+    /// Every message by where the chair is with it.
+    let statuses: [(name: String, count: Int)]
+    /// The days counted.
+    let period: ReportPeriod
     let contactRequests: Int
     let contacted: Int
     /// Median whole days from arrival to "contacted", over the requests that were contacted.
@@ -20,9 +24,10 @@ struct Statistics {
     /// Counts from 1 to `threshold - 1` are shown as "<threshold".
     let threshold: Int
 
-    init(messages: [ChairStore.Message], threshold: Int) {
+    init(messages: [ChairStore.Message], threshold: Int, period: ReportPeriod = .always) {
         self.threshold = threshold
-        let readable = messages.filter { $0.submission != nil }
+        self.period = period
+        let readable = messages.filter { $0.submission != nil && period.contains(hour: $0.receivedHour) }
         var byMonth: [String: (all: Int, contact: Int)] = [:]
         for message in readable {
             let month = ReceivedDate.month(ofHour: message.receivedHour)
@@ -30,7 +35,10 @@ struct Statistics {
             byMonth[month, default: (0, 0)].all += 1
             if isContact { byMonth[month, default: (0, 0)].contact += 1 }
         }
-        months = Self.monthRange(from: byMonth.keys.min(), to: byMonth.keys.max()).map {
+        // A period's own months all show, the empty ones too.
+        let first = period.since?.month ?? byMonth.keys.min() ?? period.until?.month
+        let last = period.until?.month ?? byMonth.keys.max() ?? period.since?.month
+        months = Self.monthRange(from: first, to: last).map {
             Month(month: $0, all: byMonth[$0]?.all ?? 0, contactRequests: byMonth[$0]?.contact ?? 0)
         }
         // A message counts once under each category it gives, so the column can add up to more
@@ -44,6 +52,8 @@ struct Statistics {
         categories = categoryOrder.map { ($0, categoryCounts[$0] ?? 0) }
         let requests = readable.filter { $0.submission?.kind == .contactRequest }
         kinds = [("message", readable.count - requests.count), ("contact request", requests.count)]
+        let statusCounts = Dictionary(grouping: readable, by: \.status).mapValues(\.count)
+        statuses = MessageStatus.allCases.map { ($0.rawValue, statusCounts[$0] ?? 0) }
         contactRequests = requests.count
         let days = requests.compactMap { message -> Double? in
             guard let contactedAt = message.contactedDate,
@@ -104,7 +114,8 @@ struct Statistics {
     }
 
     func renderTable() -> String {
-        var text = "Submissions by month\n"
+        var text = period == .always ? "" : "Messages received \(period.words) (UTC days)\n\n"
+        text += "Submissions by month\n"
         text += TextTable.render(
             headers: ["Month", "All", "Contact requests"],
             rows: months.map { [$0.month, show($0.all), show($0.contactRequests)] })
@@ -112,6 +123,8 @@ struct Statistics {
         text += TextTable.render(headers: ["Category", "Count"], rows: categories.map { [$0.name, show($0.count)] })
         text += "\nBy kind\n"
         text += TextTable.render(headers: ["Kind", "Count"], rows: kinds.map { [$0.name, show($0.count)] })
+        text += "\nBy status\n"
+        text += TextTable.render(headers: ["Status", "Count"], rows: statuses.map { [$0.name, show($0.count)] })
         text += "\nContact requests\n"
         text += TextTable.render(
             headers: ["Measure", "Value"],
@@ -134,30 +147,50 @@ struct Statistics {
         }
         for category in categories { lines.append("category,\(category.name),count,\(show(category.count))") }
         for kind in kinds { lines.append("kind,\(kind.name),count,\(show(kind.count))") }
+        for status in statuses { lines.append("status,\(status.name),count,\(show(status.count))") }
         lines.append("contact,requests,count,\(show(contactRequests))")
         lines.append("contact,contacted,count,\(show(contacted))")
         lines.append("contact,median time to contact,days,\(shownMedian)")
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Numbers as numbers. A count hidden as small is `null`, and its key is listed in its
+    /// object's `suppressed`, so a program can tell "hidden" from "none".
     func renderJSON() -> String {
-        struct Body: Encodable {
-            let threshold: Int
-            let byMonth: [[String: String]]
-            let byCategory: [[String: String]]
-            let byKind: [[String: String]]
-            let contactRequests: [String: String]
+        /// `label` and each of `values`, a hidden one as null and named in `suppressed`.
+        func row(_ label: (String, String)?, _ values: [(String, JSONValue?)]) -> JSONValue {
+            var members: [String: JSONValue] = label.map { [$0.0: .string($0.1)] } ?? [:]
+            for (key, value) in values { members[key] = value ?? .null }
+            members["suppressed"] = .array(values.filter { $0.1 == nil }.map { .string($0.0) })
+            return .object(members)
         }
-        let body = Body(
-            threshold: threshold,
-            byMonth: months.map {
-                ["month": $0.month, "all": show($0.all), "contactRequests": show($0.contactRequests)]
-            },
-            byCategory: categories.map { ["category": $0.name, "count": show($0.count)] },
-            byKind: kinds.map { ["kind": $0.name, "count": show($0.count)] },
-            contactRequests: [
-                "requests": show(contactRequests), "contacted": show(contacted), "medianTimeToContact": shownMedian,
-            ])
+        func count(_ count: Int) -> JSONValue? { show(count).hasPrefix("<") ? nil : .integer(Int64(count)) }
+        func rows(_ key: String, _ items: [(name: String, count: Int)]) -> JSONValue {
+            .array(items.map { row((key, $0.name), [("count", count($0.count))]) })
+        }
+        // The median is hidden while fewer than the threshold were contacted; none: null, not hidden.
+        let median: JSONValue? =
+            medianDaysToContact.map { contacted >= threshold ? .number($0) : nil } ?? .null
+        let body: JSONValue = .object([
+            "threshold": .integer(Int64(threshold)),
+            "period": .object([
+                "since": period.since.map { .string($0.description) } ?? .null,
+                "until": period.until.map { .string($0.description) } ?? .null,
+            ]),
+            "byMonth": .array(
+                months.map {
+                    row(("month", $0.month), [("all", count($0.all)), ("contactRequests", count($0.contactRequests))])
+                }),
+            "byCategory": rows("category", categories),
+            "byKind": rows("kind", kinds),
+            "byStatus": rows("status", statuses),
+            "contactRequests": row(
+                nil,
+                [
+                    ("requests", count(contactRequests)), ("contacted", count(contacted)),
+                    ("medianDaysToContact", median),
+                ]),
+        ])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return ((try? encoder.encode(body)).map { String(decoding: $0, as: UTF8.self) } ?? "{}") + "\n"

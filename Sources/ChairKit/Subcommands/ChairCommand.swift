@@ -18,11 +18,13 @@ public struct ChairCommand: AsyncParsableCommand {
               chair contacts                   # who asked to be contacted
               chair status 1 contacted         # track what you did
               chair stats --chart report.svg   # anonymous counts for meetings
+              chair report --output report.html  # the same as a page to print
             """,
         version: Release.versionText(),
         subcommands: [
             InitCommand.self, ExportCommand.self, PullCommand.self, ListCommand.self, ReadCommand.self,
-            ContactsCommand.self, StatusCommand.self, NoteCommand.self, StatsCommand.self, OpenCommand.self,
+            ContactsCommand.self, StatusCommand.self, NoteCommand.self, StatsCommand.self, ReportCommand.self,
+            OpenCommand.self,
             FindCommand.self, RecipientsCommand.self, CanaryCommand.self, VerifyRelayCommand.self,
         ])
 

@@ -13,10 +13,12 @@ struct StatsCommand: ChairSubcommand {
               chair stats
               chair stats --csv > stats.csv
               chair stats --chart report-chart.svg
+              chair stats --since 2026-01-01 --until 2026-03-31 --json
             """)
 
     @OptionGroup var options: IdentityOptions
     @OptionGroup var store: StoreOptions
+    @OptionGroup var period: PeriodOptions
 
     @Flag var format: Statistics.Format = .table
 
@@ -29,10 +31,12 @@ struct StatsCommand: ChairSubcommand {
 
     func validate() throws {
         if threshold < 1 { throw ValidationError("--threshold must be at least 1") }
+        try period.validate()
     }
 
     func execute() throws(ChairError) {
-        let statistics = Statistics(messages: try store.unlock(options).fetchMessagesForChair(), threshold: threshold)
+        let statistics = Statistics(
+            messages: try store.unlock(options).fetchMessagesForChair(), threshold: threshold, period: period.period)
         print(statistics.render(as: format), terminator: "")
         if let chart {
             try PrivateFile.create(at: chart, contents: Array(BarChart.render(statistics).utf8))
