@@ -125,6 +125,27 @@ struct EndToEndTests {
         for index in 1...4 { #expect(list.output.contains("note \(index)")) }
     }
 
+    @Test("the relay's address is remembered from the first pull; a final / or capitals change nothing; a 404 says why")
+    func relayAddressRemembered() async throws {
+        let setup = try await LiveSetup()
+        let first = try await setup.chair(["pull"])
+        #expect(first.status != 0 && first.standardError.contains("does not know the relay's address"))
+        #expect(first.standardError.contains("chair pull --relay"))
+        #expect(try await postForm(to: setup.relay.address, fields: [("message", "remembered")]).status == 200)
+        let slashed = try await setup.chair(["pull", "--relay", setup.relay.address + "/"])
+        #expect(slashed.status == 0 && slashed.standardError.contains("pulled 1 new message"))
+        #expect(try await postForm(to: setup.relay.address, fields: [("message", "again")]).status == 200)
+        let remembered = try await setup.chair(["pull"])
+        #expect(remembered.status == 0 && remembered.standardError.contains("pulled 1 new message"))
+        let capitals = setup.relay.address.replacingOccurrences(of: "http://", with: "HTTP://")
+        #expect(try await setup.chair(["pull", "--relay", capitals]).status == 0)
+        let wrong = try await setup.chair([
+            "pull", "--relay", setup.relay.address + "/contact", "--store", setup.folder.path("other.sqlite"),
+        ])
+        #expect(wrong.status != 0 && wrong.standardError.contains("the address is probably wrong"))
+        #expect(!wrong.standardError.contains("try again later"))
+    }
+
     @Test("a new store (a new laptop) starts where the relay's history does, with a plain statement, no alarm")
     func newStoreStartsCleanly() async throws {
         let setup = try await LiveSetup()

@@ -83,7 +83,7 @@ def test_the_chairs_guide_runs_as_written(packages):
             command = block
             for placeholder, value in substitutions.items():
                 command = command.replace(placeholder, value)
-            command = command.replace("chair canary send --relay", "chair canary send --wait 0 --relay")
+            command = command.replace("chair canary send", "chair canary send --wait 0")
             result = subprocess.run(["bash", "-euo", "pipefail", "-c", command], env=env, cwd=home,
                                     capture_output=True, text=True, timeout=300)
             assert result.returncode == 0, f"docs/CHAIR.md block failed:\n{command}\n{result.stdout}{result.stderr}"

@@ -85,7 +85,8 @@ struct PullSession {
         } catch {
             throw ChairError("cannot read your message store", hint: "check the file named by --store")
         }
-        if let cursor, cursor.relay != relayAddress {
+        // Stores filled before addresses were normalised may hold "https://host/".
+        if let cursor, (RelayAddress.normalise(cursor.relay) ?? cursor.relay) != relayAddress {
             throw ChairError(
                 "this message store was filled from \(cursor.relay), not \(relayAddress)",
                 hint: "use the same --relay address as before, or a new --store for another relay")

@@ -116,6 +116,13 @@ struct RelayClient {
         let reason = reason(data, status: status)
         switch status {
         case 200: return
+        case 404:
+            // Every relay answers the API's paths: a 404 is someone else's site, or a wrong path.
+            throw ChairError(
+                "\(baseURL.absoluteString) has no Blind Relay there (it answered 404, not found): the address is probably wrong",
+                hint:
+                    "check the relay's address with its host: it is the address of the public form, e.g. https://contact.example.org, without /api"
+            )
         case 401:
             throw ChairError(
                 "the relay refused your request: \(reason)",

@@ -30,8 +30,7 @@ struct SendCanary: AsyncChairSubcommand {
     @OptionGroup var options: IdentityOptions
     @OptionGroup var store: StoreOptions
 
-    @Option(help: ArgumentHelp("The relay's address.", valueName: "url"))
-    var relay: String
+    @OptionGroup var relayOption: RelayOption
 
     @Option(
         help: ArgumentHelp(
@@ -45,10 +44,11 @@ struct SendCanary: AsyncChairSubcommand {
 
     func execute() async throws(ChairError) {
         let identity = try options.unlock()
+        let messages = try store.open(identityPath: options.identityPath, identity: identity)
+        let relay = try relayOption.address(remembered: messages)
         let client = try await RelayClient.connect(address: relay, signer: identity.signing)
         let sender = CanarySender(
-            relayAddress: relay, client: client,
-            store: try store.open(identityPath: options.identityPath, identity: identity),
+            relayAddress: relay, client: client, store: messages,
             identity: identity, secondsOnPage: wait ?? Double(20 + RandomBytes.uniform(below: 221)))
         let canary = try await sender.send()
         printStatus("chair: sent a canary; the relay gave it the receipt code \(canary.receipt)")

@@ -13,13 +13,13 @@ struct PullCommand: AsyncChairSubcommand {
 
             Example:
               chair pull --relay https://contact.example.police.uk
+              chair pull                  # later pulls: the store remembers the address
             """)
 
     @OptionGroup var options: IdentityOptions
     @OptionGroup var store: StoreOptions
 
-    @Option(help: ArgumentHelp("The relay's address.", valueName: "url"))
-    var relay: String
+    @OptionGroup var relayOption: RelayOption
 
     @Flag(help: "Accept one break in the relay's history after you have looked into it, and carry on.")
     var acceptBreak = false
@@ -29,11 +29,11 @@ struct PullCommand: AsyncChairSubcommand {
 
     func execute() async throws(ChairError) {
         let identity = try options.unlock()
+        let messages = try store.open(identityPath: options.identityPath, identity: identity)
+        let relay = try relayOption.address(remembered: messages)
         let client = try await RelayClient.connect(address: relay, signer: identity.signing)
         let session = PullSession(
-            client: client, store: try store.open(identityPath: options.identityPath, identity: identity),
-            identity: identity,
-            relayAddress: relay, acceptBreak: acceptBreak)
+            client: client, store: messages, identity: identity, relayAddress: relay, acceptBreak: acceptBreak)
         let clock = ContinuousClock()
         let started = clock.now
         let outcome = try await session.run()

@@ -21,8 +21,7 @@ struct VerifyRelayCommand: AsyncChairSubcommand {
     @OptionGroup var options: IdentityOptions
     @OptionGroup var store: StoreOptions
 
-    @Option(help: ArgumentHelp("The relay's address.", valueName: "url"))
-    var relay: String
+    @OptionGroup var relayOption: RelayOption
 
     func execute() async throws(ChairError) {
         guard let released = Release.servedAssets() else {
@@ -31,16 +30,16 @@ struct VerifyRelayCommand: AsyncChairSubcommand {
                 hint: "run the chair from the release tarball (bin/chair), which has share/blind-relay/SERVED beside it"
             )
         }
-        guard let base = URL(string: relay.hasSuffix("/") ? relay : relay + "/") else {
+        let identity = try options.unlock()
+        let messages = try store.open(identityPath: options.identityPath, identity: identity)
+        let relay = try relayOption.address(remembered: messages)
+        guard let base = URL(string: relay + "/") else {
             throw ChairError(
                 "'\(relay)' is not a web address",
                 hint: "give the relay's address, e.g. --relay https://contact.example.police.uk")
         }
-        let identity = try options.unlock()
         let client = try await RelayClient.connect(address: relay, signer: identity.signing)
-        let group = try await GroupRecipients.load(
-            from: client, store: try store.open(identityPath: options.identityPath, identity: identity),
-            identity: identity)
+        let group = try await GroupRecipients.load(from: client, store: messages, identity: identity)
         let verifier = RelayVerifier(
             relayAddress: relay, base: base, released: released, group: group, ownKey: identity.encryption.publicKey)
         let report = try await verifier.verify()
