@@ -16,40 +16,40 @@ struct ReportCommand: ChairSubcommand {
 
     @OptionGroup var options: IdentityOptions
     @OptionGroup var store: StoreOptions
-    @OptionGroup var period: PeriodOptions
+    @OptionGroup var counting: CountingOptions
 
     @Option(help: ArgumentHelp("The web page to write (it must not exist yet).", valueName: "file.html"))
     var output: String
 
-    @Option(help: "Show counts below this number as \"<N\". 1 shows every count.")
-    var threshold = 5
-
-    func validate() throws {
-        if threshold < 1 { throw ValidationError("--threshold must be at least 1") }
-        try period.validate()
-    }
-
     func execute() throws(ChairError) {
-        let statistics = Statistics(
-            messages: try store.unlock(options).fetchMessagesForChair(), threshold: threshold, period: period.period)
+        let statistics = try counting.statistics(store.unlock(options))
         try PrivateFile.create(at: output, contents: Array(ReportPage.render(statistics, made: Date()).utf8))
         printStatus("chair: wrote the report for \(statistics.period.words) to \(output)")
     }
 }
 
-/// `--since` and `--until`, shared by `stats` and `report`.
-struct PeriodOptions: ParsableArguments {
+/// What `stats` and `report` count: the days, and below what a count is hidden.
+struct CountingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Count messages from this day on (YYYY-MM-DD).", valueName: "day"))
     var since: CalendarDay?
 
     @Option(help: ArgumentHelp("Count messages up to and including this day (YYYY-MM-DD).", valueName: "day"))
     var until: CalendarDay?
 
-    var period: ReportPeriod { ReportPeriod(since: since, until: until) }
+    @Option(help: "Show counts below this number as \"<N\". 1 shows every count.")
+    var threshold = 5
 
     func validate() throws {
+        if threshold < 1 { throw ValidationError("--threshold must be at least 1") }
         if let since, let until, until < since {
             throw ValidationError("--until \(until) is before --since \(since): give the earlier day first")
         }
+    }
+
+    /// The statistics of the unlocked `store`'s messages.
+    func statistics(_ store: ChairStore) throws(ChairError) -> Statistics {
+        Statistics(
+            messages: try store.fetchMessagesForChair(), threshold: threshold,
+            period: ReportPeriod(since: since, until: until))
     }
 }

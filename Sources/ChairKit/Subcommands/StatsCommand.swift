@@ -18,7 +18,7 @@ struct StatsCommand: ChairSubcommand {
 
     @OptionGroup var options: IdentityOptions
     @OptionGroup var store: StoreOptions
-    @OptionGroup var period: PeriodOptions
+    @OptionGroup var counting: CountingOptions
 
     @Flag var format: Statistics.Format = .table
 
@@ -26,17 +26,8 @@ struct StatsCommand: ChairSubcommand {
         help: ArgumentHelp("Also write a bar chart of submissions per month to this SVG file.", valueName: "file.svg"))
     var chart: String?
 
-    @Option(help: "Show counts below this number as \"<N\". 1 shows every count.")
-    var threshold = 5
-
-    func validate() throws {
-        if threshold < 1 { throw ValidationError("--threshold must be at least 1") }
-        try period.validate()
-    }
-
     func execute() throws(ChairError) {
-        let statistics = Statistics(
-            messages: try store.unlock(options).fetchMessagesForChair(), threshold: threshold, period: period.period)
+        let statistics = try counting.statistics(store.unlock(options))
         print(statistics.render(as: format), terminator: "")
         if let chart {
             try PrivateFile.create(at: chart, contents: Array(BarChart.render(statistics).utf8))
