@@ -89,8 +89,9 @@ struct PageLayout: Sendable {
         self.catalogues = Catalogues(
             all: catalogues.all.map { catalogue in
                 catalogue.filling(
-                    wording.mapValues { $0[catalogue.code] ?? "" }.reduce(into: [:]) { values, entry in
-                        values[entry.key] = entry.value.isEmpty ? catalogue.text("default.\(entry.key)") : entry.value
+                    wording.reduce(into: [:]) { values, setting in
+                        let own = setting.value[catalogue.code] ?? ""
+                        values[setting.key] = own.isEmpty ? catalogue.text("default.\(setting.key)") : own
                     })
             })
         self.assets = assets
@@ -109,6 +110,11 @@ struct PageLayout: Sendable {
         case keepingText
         /// None (the receipt: nothing to switch for).
         case none
+
+        var isNone: Bool {
+            if case .none = self { return true }
+            return false
+        }
     }
 
     /// The name of the button that asks for the form again in another language.
@@ -127,14 +133,14 @@ struct PageLayout: Sendable {
             switch languageSwitch {
             case .links(let path):
                 "<a href=\"\(path)?lang=\(other.code)\" hreflang=\"\(other.code)\" lang=\"\(other.code)\">\(other.name)</a>"
-            case .keepingText, .none:
+            case .keepingText:
                 "<button type=\"submit\" form=\"contact-form\" formaction=\"/submit?lang=\(other.code)\" name=\"\(Self.switchLanguageField)\" value=\"\(other.code)\" lang=\"\(other.code)\">\(other.name)</button>"
+            case .none: ""
             }
         }
         let switcher: HTML =
-            if case .none = languageSwitch { "" } else if others.isEmpty { "" } else {
-                "<p class=\"language-switch\">\(HTML.joined(choices, separator: " "))</p>"
-            }
+            choices.isEmpty || languageSwitch.isNone
+            ? "" : "<p class=\"language-switch\">\(HTML.joined(choices, separator: " "))</p>"
         return """
             <!DOCTYPE html>
             <html lang="\(catalogue.code)">
