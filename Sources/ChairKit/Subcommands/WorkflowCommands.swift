@@ -37,6 +37,11 @@ struct StatusCommand: ChairSubcommand {
             throw ChairError(
                 "'\(status)' is not a status", hint: "from \(message.status.rawValue) it can move to: \(allowedText)")
         }
+        if target == .contacted || target == .noContactPossible, message.submission?.kind != .contactRequest {
+            throw ChairError(
+                "message \(number) is not a contact request, so it cannot be marked \(target.rawValue)",
+                hint: allowed.isEmpty ? "it cannot change status" : "it can move to: \(allowedText)")
+        }
         guard allowed.contains(target) else {
             throw ChairError(
                 "message \(number) cannot go from \(message.status.rawValue) to \(target.rawValue)",
