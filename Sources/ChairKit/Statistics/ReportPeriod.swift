@@ -23,8 +23,6 @@ struct CalendarDay: ExpressibleByArgument, Comparable, CustomStringConvertible {
         description = argument
     }
 
-    static var defaultCompletionKind: CompletionKind { .default }
-
     static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool { lhs.description < rhs.description }
 
     /// `YYYY-MM`.
