@@ -9,7 +9,7 @@ BUILD_PACKAGES := libsodium-dev libsqlite3-dev pkg-config
 # node-tweetnacl is also what the relay serves for sealing in the browser.
 RUN_PACKAGES := node-tweetnacl
 # nginx, tor and systemd (systemd-analyze) check deploy/; openssl makes the TLS test's certificate.
-TEST_PACKAGES := python3-nacl python3-venv curl chromium chromium-driver wrk nginx tor systemd openssl
+TEST_PACKAGES := python3-nacl python3-venv curl chromium chromium-driver wrk nginx tor systemd openssl faketime
 VENV := .venv
 DEMO := demo
 DEMO_PORT ?= 8080

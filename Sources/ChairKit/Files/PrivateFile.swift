@@ -46,6 +46,35 @@ enum PrivateFile {
         }
     }
 
+    /// Replaces the file at `path` whole: the new contents go to a private file beside it, are
+    /// synced, and are renamed over it, and the folder is synced; at every moment the path holds
+    /// either the old file or the new one, never half of either.
+    static func replace(at path: String, contents: [UInt8]) throws(ChairError) {
+        let temporary = path + ".new"
+        // A file left by a replace that was interrupted: never the real one.
+        if unlink(temporary) != 0, errno != ENOENT {
+            throw ChairError(
+                "cannot remove \(temporary), left by an earlier attempt",
+                hint: "remove it yourself and run the command again")
+        }
+        try create(at: temporary, contents: contents)
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw ChairError(
+                "cannot replace \(path): \(reason)", hint: "nothing was changed; check the folder's permissions")
+        }
+        let folder = open(
+            URL(fileURLWithPath: path).deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { return }
+        defer { close(folder) }
+        guard fsync(folder) == 0 else {
+            throw ChairError(
+                "\(path) was replaced, but the change may not be on disk yet",
+                hint: "do not switch the computer off; run 'sync', then check that the new file opens")
+        }
+    }
+
     /// Reads a whole file, saying plainly when it is missing.
     static func read(_ path: String, what: String, hint: String) throws(ChairError) -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {

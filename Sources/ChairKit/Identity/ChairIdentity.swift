@@ -16,6 +16,28 @@ public struct ChairIdentity: Sendable {
             encryption: .generate(), signing: .generate(), storeKey: .random(count: AEAD.keyLength))
     }
 
+    /// The 96 secret bytes the identity is made from: the encryption secret key, the signing
+    /// seed and the store key, in that order (docs/FORMAT.md section 8).
+    static let secretLength = 96
+
+    var secrets: SecretBytes {
+        SecretBytes(count: Self.secretLength) { (output: UnsafeMutablePointer<UInt8>) in
+            encryption.secretKey.withPointer { output.update(from: $0, count: 32) }
+            signing.seed.withPointer { (output + 32).update(from: $0, count: 32) }
+            storeKey.withPointer { (output + 64).update(from: $0, count: 32) }
+        }
+    }
+
+    /// The identity made from its 96 secret bytes; nil when they are not a usable key.
+    init?(secrets: SecretBytes) {
+        guard secrets.count == Self.secretLength,
+            let encryption = BoxKeyPair.restore(secretKey: secrets.slice(0..<32))
+        else { return nil }
+        self.init(
+            encryption: encryption, signing: SigningKeyPair.derive(seed: secrets.slice(32..<64)),
+            storeKey: secrets.slice(64..<96))
+    }
+
     /// Assembles an identity from its parts.
     public init(encryption: BoxKeyPair, signing: SigningKeyPair, storeKey: SecretBytes) {
         self.encryption = encryption

@@ -5,7 +5,7 @@ import Sodium
 public enum IdentityFile {
     static let magic: [UInt8] = Array("BRID".utf8)
     static let version: UInt8 = 0x01
-    static let secretLength = 96
+    static let secretLength = ChairIdentity.secretLength
     /// The exact length of the binary form.
     static let length = 121 + secretLength + AEAD.tagLength
     static let headerLength = 121
@@ -43,12 +43,7 @@ public enum IdentityFile {
         header += bigEndianBytes(cost.memoryBytes, count: 8)
         header += salt + identity.encryption.publicKey + identity.signing.publicKey + nonce
         let key = try PasswordHash.deriveKey(length: AEAD.keyLength, passphrase: passphrase, salt: salt, cost: cost)
-        let secrets = SecretBytes(count: secretLength) { (output: UnsafeMutablePointer<UInt8>) in
-            identity.encryption.secretKey.withPointer { output.update(from: $0, count: 32) }
-            identity.signing.seed.withPointer { (output + 32).update(from: $0, count: 32) }
-            identity.storeKey.withPointer { (output + 64).update(from: $0, count: 32) }
-        }
-        let ciphertext = AEAD.seal(secrets, additionalData: header, nonce: nonce, key: key)
+        let ciphertext = AEAD.seal(identity.secrets, additionalData: header, nonce: nonce, key: key)
         return Armor.encode(header + ciphertext, label: Armor.identityLabel)
     }
 
@@ -82,14 +77,13 @@ public enum IdentityFile {
             let secrets = AEAD.open(
                 bytes[headerLength...], additionalData: Array(bytes[..<headerLength]), nonce: nonce, key: key)
         else { throw .wrongPassphrase }
-        guard let encryption = BoxKeyPair.restore(secretKey: secrets.slice(0..<32)),
-            constantTimeEquals(encryption.publicKey, publicPart.encryptionKey)
+        guard let identity = ChairIdentity(secrets: secrets),
+            constantTimeEquals(identity.encryption.publicKey, publicPart.encryptionKey)
         else { throw .malformed("its encryption key does not match its public key") }
-        let signing = SigningKeyPair.derive(seed: secrets.slice(32..<64))
-        guard constantTimeEquals(signing.publicKey, publicPart.signingKey) else {
+        guard constantTimeEquals(identity.signing.publicKey, publicPart.signingKey) else {
             throw .malformed("its signing key does not match its public key")
         }
-        return ChairIdentity(encryption: encryption, signing: signing, storeKey: secrets.slice(64..<96))
+        return identity
     }
 
     private static func decode(_ data: [UInt8]) throws(ReadError) -> [UInt8] {

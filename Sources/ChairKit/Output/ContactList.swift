@@ -9,7 +9,7 @@ enum ContactList {
             var lines: [String] = []
             let overdue = rule.isOverdue(receivedHour: message.receivedHour, now: now) ? "  OVERDUE" : ""
             lines.append(
-                "Message \(message.number) · \(message.status.rawValue) · received \(ReceivedText.short(message.receivedHour))\(overdue)"
+                "Message \(message.number) · \(message.status.rawValue) · received \(ReceivedText.long(message.receivedHour))\(overdue)"
             )
             func add(_ label: String, _ value: String?) {
                 guard let value else { return }

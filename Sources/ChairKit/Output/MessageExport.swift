@@ -16,10 +16,11 @@ enum MessageExport {
         if !message.events.isEmpty {
             text += "\nHistory\n-------\n"
             for event in message.events {
-                let date = event.date.ISO8601Format()
+                let date = LocalTime.dateTime(event.date)
                 switch event.change {
                 case .status(let status): text += "\(date)  status: \(status.rawValue)\n"
                 case .note(let note): text += "\(date)  note: \(SubmissionText.safeForTerminal(note))\n"
+                case .read: text += "\(date)  first read\n"
                 }
             }
         }
@@ -39,6 +40,7 @@ enum MessageExport {
                     case .status(let status):
                         .object(["date": .string(event.date.ISO8601Format()), "status": .string(status.rawValue)])
                     case .note(let note): .object(["date": .string(event.date.ISO8601Format()), "note": .string(note)])
+                    case .read: .object(["date": .string(event.date.ISO8601Format()), "read": .bool(true)])
                     }
                 }),
         ]

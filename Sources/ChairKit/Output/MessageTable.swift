@@ -3,12 +3,14 @@ import Foundation
 
 /// The table `chair list` prints.
 enum MessageTable {
-    static let headers = ["No.", "Received", "Kind", "Category", "Status", "First line"]
+    static var headers: [String] {
+        ["No.", "Received (\(LocalTime.zoneName))", "Kind", "Category", "Status", "First line"]
+    }
 
     static func render(_ messages: [ChairStore.Message]) -> String {
         let rows = messages.map { message in
             [
-                String(message.number), ReceivedText.short(message.receivedHour),
+                (message.isUnread ? "*" : "") + String(message.number), ReceivedText.short(message.receivedHour),
                 message.submission?.kind.rawValue ?? "unreadable",
                 message.submission.map { SubmissionText.categoryNames($0.categories) } ?? "",
                 message.status.rawValue,
@@ -39,22 +41,6 @@ enum TextTable {
             }.joined(separator: " ").trimmingTrailingSpaces()
         }
         return ([line(headers)] + rows.map(line)).joined(separator: "\n") + "\n"
-    }
-}
-
-/// How a stored hour is shown: coarse on purpose, because that is all the relay keeps.
-enum ReceivedText {
-    /// "2026-11-29 19h".
-    static func short(_ hour: String) -> String {
-        hour.replacingOccurrences(of: "T", with: " ") + "h"
-    }
-
-    /// "2026-11-29, between 19:00 and 20:00 UTC".
-    static func long(_ hour: String) -> String {
-        let parts = hour.split(separator: "T")
-        guard parts.count == 2, let start = Int(parts[1]) else { return hour }
-        let two = { (value: Int) in value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts[0]), between \(two(start)):00 and \(two((start + 1) % 24)):00 UTC"
     }
 }
 

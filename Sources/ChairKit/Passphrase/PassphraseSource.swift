@@ -12,31 +12,36 @@ struct PassphraseSource {
 
     /// A descriptor to read one line from (`--passphrase-fd`), if given.
     var descriptor: Int32?
+    /// The variable a script may set instead; `chair passwd` reads the new passphrase from
+    /// `BLIND_RELAY_NEW_PASSPHRASE`.
+    var variable = PassphraseSource.environmentVariable
+    /// The option that names the descriptor, for the hint when there is nothing to read.
+    var descriptorOption = "--passphrase-fd"
 
     /// Whether `read` will ask a person at the terminal (rather than read a descriptor or the
     /// environment).
-    var asksOnTerminal: Bool { descriptor == nil && getenv(Self.environmentVariable) == nil }
+    var asksOnTerminal: Bool { descriptor == nil && getenv(variable) == nil }
 
     /// Reads the passphrase; on a terminal, asks twice when `confirm` is set.
     func read(prompt: String, confirm: Bool) throws(ChairError) -> SecretBytes {
         if let descriptor {
             return try Self.readLine(from: descriptor, what: "file descriptor \(descriptor)")
         }
-        if let value = getenv(Self.environmentVariable) {
+        if let value = getenv(variable) {
             let passphrase = SecretBytes(
                 copying: UnsafeBufferPointer(
                     start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: strlen(value)))
             // Child processes should not inherit it.
-            unsetenv(Self.environmentVariable)
+            unsetenv(variable)
             printStatus(
-                "chair: warning: the passphrase came from \(Self.environmentVariable), which stays readable in "
+                "chair: warning: the passphrase came from \(variable), which stays readable in "
                     + "/proc/PID/environ (to you and root) while chair runs")
-            printStatus("hint: a script should give it with --passphrase-fd N instead")
+            printStatus("hint: a script should give it with \(descriptorOption) N instead")
             return passphrase
         }
-        let passphrase = try Self.readFromTerminal(prompt: prompt)
+        let passphrase = try readFromTerminal(prompt: prompt)
         if confirm {
-            let again = try Self.readFromTerminal(prompt: "Type it again: ")
+            let again = try readFromTerminal(prompt: "Type it again: ")
             guard passphrase.constantTimeEquals(again) else {
                 throw ChairError(
                     "the two passphrases differ", hint: "run the command again and type the same passphrase twice")
@@ -66,12 +71,12 @@ struct PassphraseSource {
         return buffer.slice(0..<trimmed)
     }
 
-    private static func readFromTerminal(prompt: String) throws(ChairError) -> SecretBytes {
+    private func readFromTerminal(prompt: String) throws(ChairError) -> SecretBytes {
         let terminal = open("/dev/tty", O_RDWR | O_CLOEXEC)
         guard terminal >= 0 else {
             throw ChairError(
                 "no passphrase was given and there is no terminal to ask on",
-                hint: "pass it with --passphrase-fd N, or set \(environmentVariable) for scripts")
+                hint: "pass it with \(descriptorOption) N, or set \(variable) for scripts")
         }
         defer { close(terminal) }
         _ = prompt.utf8CString.withUnsafeBufferPointer { write(terminal, $0.baseAddress, $0.count - 1) }
@@ -86,6 +91,6 @@ struct PassphraseSource {
             if canHideEcho { tcsetattr(terminal, TCSAFLUSH, &saved) }
             _ = write(terminal, "\n", 1)
         }
-        return try readLine(from: terminal, what: "the terminal")
+        return try Self.readLine(from: terminal, what: "the terminal")
     }
 }

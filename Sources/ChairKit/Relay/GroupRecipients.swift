@@ -3,10 +3,13 @@ import Sodium
 
 /// The recipients sets a store trusts, and the check every pulled envelope passes: that it was
 /// sealed to a set the group's chair signed, to no one that set leaves out, and not to an older
-/// set once a newer one was in use (docs/FORMAT.md section 10).
+/// set once a newer one was in use (docs/FORMAT.md section 10). The chair's role passes to a
+/// deputy the chair named, in a handover (section 10.2).
 struct GroupRecipients {
     /// The chair's signing key: only sets it signed are trusted.
     let signer: [UInt8]
+    /// The deputy this store's own chair handed over to (`chair handover export`), hex.
+    let handedOverTo: String?
     /// Every trusted set, by digest.
     private(set) var sets: [[UInt8]: RecipientSet]
     /// The serial of the set the last stored envelope was sealed to.
@@ -18,6 +21,8 @@ struct GroupRecipients {
 
     /// The newest trusted set.
     var newest: RecipientSet? { sets.values.max { $0.serial < $1.serial } }
+    /// The set the relay seals to now: the highest serial it offers.
+    private(set) var relayCurrent: RecipientSet?
 
     /// The trusted set with this digest.
     func set(withDigest digest: [UInt8]) -> RecipientSet? { sets[digest] }
@@ -54,16 +59,21 @@ struct GroupRecipients {
         for file in stored?.sets ?? [] {
             if let set = try? RecipientSet(parsing: Array(file.utf8)) { storedSets.append(set) }
         }
-        let signer: [UInt8]
+        let offered = parsed.sorted { $0.serial < $1.serial }
+        let own = identity.signing.publicKey
+        var signer: [UInt8]
+        // A new store judges the sets from the first it must trust: its own chair's first, or else
+        // the relay's first. A chair who took over does not judge its predecessors' sets.
+        var judgedFrom: Int64 = 0
+        var isNew = false
         if let stored, let key = Hex.decode(stored.signer) {
             signer = key
-        } else if parsed.contains(where: { $0.chair.key.signingKey == identity.signing.publicKey }) {
-            signer = identity.signing.publicKey
-        } else if let current = parsed.last {
-            signer = current.chair.key.signingKey
-            statement =
-                "this store is new, so it now trusts the recipients sets signed by \(current.chair.key.name), "
-                + "fingerprint \(current.chair.key.fingerprint): check that fingerprint with them"
+        } else if let first = offered.first(where: { $0.chair.key.signingKey == own }) {
+            signer = own
+            judgedFrom = first.serial
+        } else if let first = offered.first {
+            signer = first.chair.key.signingKey
+            isNew = true
         } else {
             throw ChairError(
                 "the relay offers no signed recipients set, so who could read its messages cannot be checked",
@@ -71,16 +81,39 @@ struct GroupRecipients {
                     "the relay may be older than this chair; ask its host to upgrade it and install the chair's recipients.set"
             )
         }
-        for set in parsed where set.chair.key.signingKey != signer {
-            let trusted = (storedSets + parsed).first { $0.chair.key.signingKey == signer }?.chair.key
-            throw ChairError(
-                "the relay seals to recipients set \(set.serial) signed by \(set.chair.key.name) (fingerprint "
-                    + "\(set.chair.key.fingerprint)), not by \(trusted.map { "\($0.name) (fingerprint \($0.fingerprint))" } ?? "the chair this store trusts"): "
-                    + "someone other than the group's chair chose who can read new messages",
-                hint: "nothing was fetched or changed; tell the group and the relay's host before anything else")
+        // Sets judged by an earlier pull are not judged again (a chair's sets from before a
+        // handover stay on offer); sets before a new chair's own first are not trusted at all.
+        let judged = Set(storedSets.map(\.digest))
+        let walked = offered.filter { $0.serial >= judgedFrom && !judged.contains($0.digest) }
+        let known = storedSets + walked
+        var handovers: [String] = []
+        for set in walked where set.chair.key.signingKey != signer {
+            guard
+                Self.handsOver(
+                    from: signer, to: set, known: known, ownKey: own, consentedTo: stored?.handedOverTo)
+            else {
+                let trusted = known.first { $0.chair.key.signingKey == signer }?.chair.key
+                throw ChairError(
+                    "the relay seals to recipients set \(set.serial) signed by \(set.chair.key.name) (fingerprint "
+                        + "\(set.chair.key.fingerprint)), not by \(trusted.map { "\($0.name) (fingerprint \($0.fingerprint))" } ?? "the chair this store trusts"): "
+                        + "someone other than the group's chair chose who can read new messages",
+                    hint: signer == own
+                        ? "nothing was fetched or changed; you did not hand the chair's role to them ('chair handover export'): tell the group and the relay's host before anything else"
+                        : "nothing was fetched or changed; tell the group and the relay's host before anything else")
+            }
+            handovers.append(Self.describeHandover(from: signer, to: set, known: known, ownKey: own))
+            signer = set.chair.key.signingKey
         }
+        if isNew, let current = known.filter({ $0.chair.key.signingKey == signer }).max(by: { $0.serial < $1.serial }) {
+            handovers.insert(
+                "this store is new, so it now trusts the recipients sets signed by \(current.chair.key.name), "
+                    + "fingerprint \(current.chair.key.fingerprint): check that fingerprint with them", at: 0)
+        }
+        if !handovers.isEmpty { statement = handovers.joined(separator: "; ") }
         self.signer = signer
-        sets = Dictionary((storedSets + parsed).map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
+        handedOverTo = stored?.handedOverTo
+        relayCurrent = offered.last
+        sets = Dictionary(known.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
         lastSerial = stored?.lastSerial ?? 0
         if let current = parsed.last, let newest, current.serial < newest.serial {
             relayBehind =
@@ -93,7 +126,41 @@ struct GroupRecipients {
     var trust: ChairStore.GroupTrust {
         .init(
             signer: Hex.encode(signer), sets: sets.values.sorted { $0.serial < $1.serial }.map { $0.render() },
-            lastSerial: lastSerial)
+            lastSerial: lastSerial, handedOverTo: handedOverTo)
+    }
+
+    /// Whether `set` takes the chair's role over from `signer`: its own chair must be a deputy in
+    /// the newest set `signer` signed before it. The outgoing chair's own store needs more: that
+    /// its chair handed over to exactly that person.
+    static func handsOver(
+        from signer: [UInt8], to set: RecipientSet, known: [RecipientSet], ownKey: [UInt8], consentedTo: String?
+    ) -> Bool {
+        let successor = set.chair.key.signingKey
+        guard
+            let newest = known.filter({ $0.chair.key.signingKey == signer && $0.serial < set.serial })
+                .max(by: { $0.serial < $1.serial }),
+            newest.members.contains(where: { $0.role == .deputy && $0.key.signingKey == successor })
+        else { return false }
+        return signer != ownKey || consentedTo == Hex.encode(successor)
+    }
+
+    /// What a store says once when the chair's role passes.
+    private static func describeHandover(
+        from signer: [UInt8], to set: RecipientSet, known: [RecipientSet], ownKey: [UInt8]
+    ) -> String {
+        let before = known.first { $0.chair.key.signingKey == signer }?.chair.key
+        let from = before.map { "\($0.name) (fingerprint \($0.fingerprint))" } ?? "the previous chair"
+        let to = "\(set.chair.key.name) (fingerprint \(set.chair.key.fingerprint))"
+        if set.chair.key.signingKey == ownKey {
+            return "you are now the group's chair: from recipients set \(set.serial), signed by you, this store "
+                + "trusts the sets you sign, as \(from) handed over"
+        }
+        if signer == ownKey {
+            return "you handed the chair's role to \(to), who signed recipients set \(set.serial): this store now "
+                + "follows the sets they sign"
+        }
+        return "the chair's role passed from \(from) to \(to), whom they had made a deputy, with recipients set "
+            + "\(set.serial): check with them both that this was a handover"
     }
 
     /// Why envelope `sequence`, opened to `record`, may have been readable by someone outside the

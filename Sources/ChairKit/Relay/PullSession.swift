@@ -51,6 +51,9 @@ struct PullSession {
         var othersCanaries = 0
         /// This reader's canaries that a complete pull begun after they were sent did not find.
         var canariesMissing: [ChairStore.Canary] = []
+        /// Envelopes this identity pulled into another copy of its store after the backup this
+        /// one was restored from, which the relay has since deleted: first and last.
+        var pulledElsewhere: (first: Int64, last: Int64)?
     }
 
     /// A pull of a relay whose history is no longer this store's: everything it holds is fetched
@@ -58,11 +61,19 @@ struct PullSession {
     struct Rewrite {
         let pulledThrough: Int64
         let held: Set<[UInt8]>
+        /// Digests of the chain values of messages the chair deleted: never delivered again.
+        let deleted: Set<String>
+
+        func holdsOrDeleted(_ chain: [UInt8]) -> Bool {
+            held.contains(chain) || deleted.contains(ChairStore.KeptCounts.digest(ofChain: chain))
+        }
     }
 
     private func startRewrite(pulledThrough: Int64) throws(ChairError) -> Rewrite {
         do {
-            return Rewrite(pulledThrough: pulledThrough, held: try store.heldChains())
+            return Rewrite(
+                pulledThrough: pulledThrough, held: try store.heldChains(),
+                deleted: Set(try store.fetchKeptCounts().deletedChains))
         } catch {
             throw ChairError("cannot read your message store", hint: "check the file named by --store")
         }
@@ -98,15 +109,32 @@ struct PullSession {
             cursor = nil
         }
         var lost = LostRanges(pulledThrough: cursor?.sequence, reported: cursor?.reportedLost ?? [])
+        // Who the relay seals to is checked before anything is said to it: a set signed by someone
+        // else stops the pull before this store's identity is used at all.
+        var group = try await GroupRecipients.load(from: client, store: store, identity: identity)
+        outcome.trustStatement = group.statement
+        outcome.relayBehind = group.relayBehind
+        if let current = group.relayCurrent,
+            !current.members.contains(where: { $0.key.signingKey == identity.signing.publicKey })
+        {
+            throw Self.notARecipient(current, handedOverTo: group.handedOverTo, statement: group.statement)
+        }
         // Tell the relay again where this store stands: if the answer to the last pull's
         // acknowledgement was lost, this repairs it (acknowledging is idempotent), so the relay
         // can free what it holds even when nothing new has arrived. A refusal means the relay no
         // longer holds what this store pulled last: its history was rewritten.
         var rewrite: Rewrite?
+        var pulledElsewhereThrough: Int64?
         if let stored = cursor {
             do {
                 switch try await client.acknowledgeOrHearRefusal(through: stored.sequence, chain: stored.chain) {
-                case .accepted(let deleted): outcome.deletedOnRelay += deleted
+                case .accepted(let deleted, let through):
+                    outcome.deletedOnRelay += deleted
+                    // Another copy of this store (the one a restored backup was taken from)
+                    // pulled further than this one.
+                    if let through, through > stored.sequence, through <= APINumbers.maximumSequence {
+                        pulledElsewhereThrough = through
+                    }
                 case .historyDiffers:
                     rewrite = try startRewrite(pulledThrough: stored.sequence)
                     cursor = nil
@@ -115,9 +143,7 @@ struct PullSession {
                 outcome.acknowledgementProblem = error.message
             }
         }
-        var group = try await GroupRecipients.load(from: client, store: store, identity: identity)
-        outcome.trustStatement = group.statement
-        outcome.relayBehind = group.relayBehind
+        let startedAt = cursor?.sequence
         func settle(_ acknowledging: Task<Int, any Error>) async {
             do {
                 outcome.deletedOnRelay += try await Self.result(of: acknowledging)
@@ -160,13 +186,25 @@ struct PullSession {
                 let client = client
                 prefetched = Task { try await client.fetchPage(after: last.sequence, limit: Self.pageSize) }
             }
-            let chainBeforePage = cursor?.chain ?? page.previousChain.flatMap(Hex.decode) ?? []
+            var chainBeforePage = cursor?.chain ?? page.previousChain.flatMap(Hex.decode) ?? []
             var expectedSequence = (cursor?.sequence ?? 0) + 1
             // A new store starts where the relay's history does: what came before was delivered
             // and deleted before this store existed, and is not missing. It is said, not alarmed.
             if cursor == nil, let first = page.envelopes.first, first.sequence > 1, page.previousChain != nil {
                 expectedSequence = first.sequence
                 if rewrite == nil { outcome.firstSequence = first.sequence }
+            }
+            // A store restored from a backup: what this identity acknowledged from the lost copy
+            // after the backup was deleted from the relay once every reader had it. The relay
+            // vouches for the row before the first it still holds; the chain goes on from there.
+            if let stored = cursor, let through = pulledElsewhereThrough, let first = page.envelopes.first,
+                first.sequence > stored.sequence + 1, first.sequence - 1 <= through,
+                let previous = page.previousChain.flatMap(Hex.decode), previous.count == HashChain.length
+            {
+                outcome.pulledElsewhere = (stored.sequence + 1, first.sequence - 1)
+                expectedSequence = first.sequence
+                chainBeforePage = previous
+                pulledElsewhereThrough = nil
             }
             var lastOnPage: (sequence: Int64, chain: [UInt8])?
             var canariesOnPage: [String: Int64] = [:]
@@ -191,8 +229,9 @@ struct PullSession {
                     printWarning(
                         "accepted a break in the relay's history: \(problem)", hint: "note this in your records")
                 }
-                if let rewrite, rewrite.held.contains(checked.receiptChain) {
-                    // Held here already, and checked when it was stored: linked, not stored twice.
+                if let rewrite, rewrite.holdsOrDeleted(checked.receiptChain) {
+                    // Held here already, and checked when it was stored, or deleted by the chair:
+                    // linked, not stored again.
                     expectedSequence = item.sequence + 1
                     lastOnPage = (item.sequence, checked.chain)
                     continue
@@ -259,6 +298,13 @@ struct PullSession {
             }
         }
         if let acknowledging { await settle(acknowledging) }
+        // Nothing after this store's last envelope is left on the relay: all of what the other
+        // copy pulled was deleted.
+        if reachedEnd, outcome.pulledElsewhere == nil, let through = pulledElsewhereThrough, let stored = cursor,
+            stored.sequence == startedAt, stored.sequence < through
+        {
+            outcome.pulledElsewhere = (stored.sequence + 1, through)
+        }
         outcome.rewrittenAfter = rewrite?.pulledThrough
         try saveTrust(group)
         if reachedEnd {
@@ -313,6 +359,25 @@ struct PullSession {
     /// How many keys an envelope was sealed to (its header was checked when it was opened).
     static func stanzaCount(_ envelope: [UInt8]) -> Int {
         (try? EnvelopeHeader(validating: envelope))?.recipientCount ?? 0
+    }
+
+    /// Why a reader the relay's current set leaves out has nothing to pull: a chair who handed
+    /// over, or a reader removed.
+    static func notARecipient(_ current: RecipientSet, handedOverTo: String?, statement: String?) -> ChairError {
+        let chair = current.chair.key
+        if handedOverTo == Hex.encode(chair.signingKey) {
+            return ChairError(
+                "you handed the chair's role to \(chair.name), whose recipients set \(current.serial) the relay now "
+                    + "uses: nothing new is sealed to you, and the relay no longer serves you",
+                hint:
+                    "once \(chair.name) has confirmed they have everything, delete your copies with 'chair purge --all'"
+            )
+        }
+        return ChairError(
+            (statement.map { $0 + "; " } ?? "")
+                + "the relay's recipients set \(current.serial), signed by \(chair.name), does not name you: "
+                + "nothing new is sealed to you",
+            hint: "if you did not expect this, ask \(chair.name) by phone, and tell the group")
     }
 
     /// What a request run in the background returned, or the chair's error for it.

@@ -67,7 +67,7 @@ struct RelayClient {
     /// Tells the relay everything up to `through` is safely stored here.
     func acknowledge(through: Int64, chain: [UInt8]) async throws(ChairError) -> Int {
         switch try await acknowledgeOrHearRefusal(through: through, chain: chain) {
-        case .accepted(let deleted): return deleted
+        case .accepted(let deleted, _): return deleted
         case .historyDiffers(let reason):
             throw ChairError(
                 "the relay did not accept the acknowledgement: \(reason)",
@@ -77,8 +77,9 @@ struct RelayClient {
 
     /// What the relay made of an acknowledgement.
     enum AcknowledgementAnswer {
-        /// Taken; this many rows were deleted.
-        case accepted(deleted: Int)
+        /// Taken; this many rows were deleted, and this signer has now acknowledged everything up
+        /// to `acknowledgedThrough` (from any copy of its store), when the relay says.
+        case accepted(deleted: Int, acknowledgedThrough: Int64?)
         /// Refused (409): the relay does not hold that envelope, or holds another in its place.
         case historyDiffers(String)
     }
@@ -96,7 +97,8 @@ struct RelayClient {
             method: "POST", path: "/api/v1/acknowledge", query: "", body: body, signed: true)
         if status == 409 { return .historyDiffers(Self.reason(data, status: status)) }
         try Self.requireSuccess(status: status, data: data, baseURL: baseURL)
-        return .accepted(deleted: (try? JSONDecoder().decode(AcknowledgementResultBody.self, from: data))?.deleted ?? 0)
+        let answer = try? JSONDecoder().decode(AcknowledgementResultBody.self, from: data)
+        return .accepted(deleted: answer?.deleted ?? 0, acknowledgedThrough: answer?.acknowledged)
     }
 
     private func send(method: String, path: String, query: String, body: [UInt8], signed: Bool) async throws(ChairError)

@@ -37,10 +37,9 @@ struct ReportPeriod: Equatable {
 
     static let always = ReportPeriod()
 
-    /// Whether a message received in `hour` (`YYYY-MM-DDTHH`, UTC) falls in the period.
-    func contains(hour: String) -> Bool {
-        let day = String(hour.prefix(10))
-        return (since.map { day >= $0.description } ?? true) && (until.map { day <= $0.description } ?? true)
+    /// Whether a message received on `day` (`YYYY-MM-DD`, UTC) falls in the period.
+    func contains(day: String) -> Bool {
+        (since.map { day >= $0.description } ?? true) && (until.map { day <= $0.description } ?? true)
     }
 
     /// "1 January 2026 to 31 December 2026", "since …", "until …", or "all messages".

@@ -24,14 +24,17 @@ struct Statistics {
     /// Counts from 1 to `threshold - 1` are shown as "<threshold".
     let threshold: Int
 
-    init(messages: [ChairStore.Message], threshold: Int, period: ReportPeriod = .always) {
+    /// The counts of the messages held and of those deleted (`kept`), in `period`.
+    init(
+        messages: [ChairStore.Message], kept: [CountedMessage] = [], threshold: Int, period: ReportPeriod = .always
+    ) {
         self.threshold = threshold
         self.period = period
-        let readable = messages.filter { $0.submission != nil && period.contains(hour: $0.receivedHour) }
+        let readable = (messages.compactMap(CountedMessage.init) + kept).filter { period.contains(day: $0.receivedDay) }
         var byMonth: [String: (all: Int, contact: Int)] = [:]
         for message in readable {
-            let month = ReceivedDate.month(ofHour: message.receivedHour)
-            let isContact = message.submission?.kind == .contactRequest
+            let month = message.month
+            let isContact = message.kind == .contactRequest
             byMonth[month, default: (0, 0)].all += 1
             if isContact { byMonth[month, default: (0, 0)].contact += 1 }
         }
@@ -45,22 +48,18 @@ struct Statistics {
         // than the number of messages.
         var categoryCounts: [String: Int] = [:]
         for message in readable {
-            let names = message.submission?.categories.map(SubmissionText.categoryName) ?? []
+            let names = message.categories.compactMap(Submission.Category.init(rawValue:)).map(
+                SubmissionText.categoryName)
             for name in names.isEmpty ? ["not given"] : names { categoryCounts[name, default: 0] += 1 }
         }
         let categoryOrder = Submission.Category.allCases.map(SubmissionText.categoryName) + ["not given"]
         categories = categoryOrder.map { ($0, categoryCounts[$0] ?? 0) }
-        let requests = readable.filter { $0.submission?.kind == .contactRequest }
+        let requests = readable.filter { $0.kind == .contactRequest }
         kinds = [("message", readable.count - requests.count), ("contact request", requests.count)]
         let statusCounts = Dictionary(grouping: readable, by: \.status).mapValues(\.count)
         statuses = MessageStatus.allCases.map { ($0.rawValue, statusCounts[$0] ?? 0) }
         contactRequests = requests.count
-        let days = requests.compactMap { message -> Double? in
-            guard let contactedAt = message.contactedDate,
-                let received = ReceivedDate.date(fromHour: message.receivedHour)
-            else { return nil }
-            return max(0, (contactedAt.timeIntervalSince(received) / 86_400).rounded(.down))
-        }.sorted()
+        let days = requests.compactMap { $0.daysToContact.map(Double.init) }.sorted()
         contacted = days.count
         medianDaysToContact =
             days.isEmpty

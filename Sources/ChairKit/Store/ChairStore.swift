@@ -32,6 +32,9 @@ final class ChairStore {
             }.first ?? .new
         }
 
+        /// Not yet read in full with `chair read`.
+        var isUnread: Bool { !events.contains { $0.change == .read } }
+
         /// When the chair first marked it contacted, if ever.
         var contactedDate: Date? {
             events.first { $0.change == .status(.contacted) }?.date
@@ -139,6 +142,7 @@ final class ChairStore {
                     """)
         }
         Self.registerCanaryMigration(&migrator)
+        Self.registerKeptMigration(&migrator)
         return migrator
     }
 
@@ -165,6 +169,9 @@ final class ChairStore {
         let signer: String
         let sets: [String]
         let lastSerial: Int64
+        /// The signing key (hex) of the deputy this store's chair handed the role to; absent in
+        /// a store that never handed over.
+        var handedOverTo: String? = nil
     }
 
     func fetchGroupTrust() throws -> GroupTrust? {
@@ -283,13 +290,15 @@ final class ChairStore {
 
     /// One message by the chair's number.
     func fetchMessage(number: Int64) throws -> Message? {
-        try database.read { db in
-            guard
-                let sealed = try Data.fetchOne(
-                    db, sql: "SELECT sealed FROM sealed_message WHERE number = ?", arguments: [number])
-            else { return nil }
-            return try message(number: number, stored: try open(number: number, sealed: sealed))
-        }
+        try database.read { db in try fetchMessage(db, number: number) }
+    }
+
+    func fetchMessage(_ db: Database, number: Int64) throws -> Message? {
+        guard
+            let sealed = try Data.fetchOne(
+                db, sql: "SELECT sealed FROM sealed_message WHERE number = ?", arguments: [number])
+        else { return nil }
+        return try message(number: number, stored: try open(number: number, sealed: sealed))
     }
 
     /// Why a stored message could not be decrypted.
@@ -304,7 +313,7 @@ final class ChairStore {
         }
     }
 
-    private func fetchStored(_ db: Database, number: Int64) throws -> StoredMessage {
+    func fetchStored(_ db: Database, number: Int64) throws -> StoredMessage {
         guard
             let sealed = try Data.fetchOne(
                 db, sql: "SELECT sealed FROM sealed_message WHERE number = ?", arguments: [number])
@@ -312,14 +321,14 @@ final class ChairStore {
         return try open(number: number, sealed: sealed)
     }
 
-    private func open(number: Int64, sealed: Data) throws -> StoredMessage {
+    func open(number: Int64, sealed: Data) throws -> StoredMessage {
         guard let plaintext = cipher.open(Array(sealed), for: .message(number: number)),
             let stored = try? StoredMessage.decode(plaintext)
         else { throw DamagedRow(number: number) }
         return stored
     }
 
-    private static func write(_ db: Database, number: Int64, sealed: [UInt8]) throws {
+    static func write(_ db: Database, number: Int64, sealed: [UInt8]) throws {
         try db.execute(
             sql: "UPDATE sealed_message SET sealed = ? WHERE number = ?", arguments: [Data(sealed), number])
     }

@@ -12,6 +12,8 @@ struct StoreCipher {
         case cursor
         case groupTrust
         case canary(number: Int64)
+        /// A row of `sealed_kept`, by its name: the chair's settings, the counts of deleted messages.
+        case kept(name: String)
 
         var additionalData: [UInt8] {
             switch self {
@@ -19,6 +21,7 @@ struct StoreCipher {
             case .cursor: Array("blind-relay/v2/chair-store/cursor".utf8)
             case .groupTrust: Array("blind-relay/v2/chair-store/group-trust".utf8)
             case .canary(let number): Array("blind-relay/v2/chair-store/canary/\(number)".utf8)
+            case .kept(let name): Array("blind-relay/v2/chair-store/kept/\(name)".utf8)
             }
         }
     }

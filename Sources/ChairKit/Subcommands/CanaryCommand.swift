@@ -9,10 +9,10 @@ struct CanaryCommand: AsyncParsableCommand {
         commandName: "canary",
         abstract: "Send test messages through the public form, and see whether they all arrived.",
         discussion: """
-            A canary is sealed and posted exactly as a person's browser posts a message, so neither
-            the relay's host nor its disk can tell it from one. Your next pull sets it aside (it
-            never shows among your messages) and marks it arrived. One that a pull begun after it
-            was sent does not find was deleted after the relay gave it a receipt. Send them now and
+            A canary is sealed and posted exactly as a person's browser posts a message, so neither \
+            the relay's host nor its disk can tell it from one. Your next pull sets it aside (it \
+            never shows among your messages) and marks it arrived. One that a pull begun after it \
+            was sent does not find was deleted after the relay gave it a receipt. Send them now and \
             then, at random times (for example from a scheduled task).
 
             Example:

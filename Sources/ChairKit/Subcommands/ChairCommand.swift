@@ -25,7 +25,10 @@ public struct ChairCommand: AsyncParsableCommand {
             InitCommand.self, ExportCommand.self, PullCommand.self, ListCommand.self, ReadCommand.self,
             ContactsCommand.self, StatusCommand.self, NoteCommand.self, StatsCommand.self, ReportCommand.self,
             OpenCommand.self,
-            FindCommand.self, RecipientsCommand.self, CanaryCommand.self, VerifyRelayCommand.self,
+            FindCommand.self, DeleteCommand.self, PurgeCommand.self, RetentionCommand.self, BackupCommand.self,
+            RestoreCommand.self, PasswdCommand.self, RecipientsCommand.self, HandoverCommand.self, ShellCommand.self,
+            CanaryCommand.self,
+            VerifyRelayCommand.self,
         ])
 
     public init() {}

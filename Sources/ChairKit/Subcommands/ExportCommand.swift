@@ -8,8 +8,8 @@ struct ExportCommand: ChairSubcommand {
         commandName: "export",
         abstract: "Write your public keys to a file, and show their fingerprint.",
         discussion: """
-            Needs no passphrase. A deputy gives the file to the chair, who adds it to the group's
-            signed recipients set with 'chair recipients add'; read the fingerprint aloud to them so
+            Needs no passphrase. A deputy gives the file to the chair, who adds it to the group's \
+            signed recipients set with 'chair recipients add'; read the fingerprint aloud to them so \
             they can check they have your real key. (The relay reads only the signed set.)
 
             Example:

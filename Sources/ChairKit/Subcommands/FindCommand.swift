@@ -8,8 +8,8 @@ struct FindCommand: ChairSubcommand {
         commandName: "find",
         abstract: "Find the message a receipt code belongs to.",
         discussion: """
-            Someone who sent a message was shown a receipt code such as 7KQX-M2PD-9HTA. Pull
-            first, so that everything the relay holds is here. Spaces, dashes and small letters
+            Someone who sent a message was shown a receipt code such as 7KQX-M2PD-9HTA. Pull \
+            first, so that everything the relay holds is here. Spaces, dashes and small letters \
             in the code do not matter.
 
             Example:
@@ -32,8 +32,16 @@ struct FindCommand: ChairSubcommand {
 
     func execute() throws(ChairError) {
         guard let wanted = ReceiptCode.normalise(code) else { return }
-        let messages = try store.unlock(options).fetchMessagesForChair()
+        let opened = try store.unlock(options)
+        let messages = try opened.fetchMessagesForChair()
         guard let found = messages.first(where: { ReceiptCode.make(chain: $0.chain) == wanted }) else {
+            if let kept = try? opened.fetchKeptCounts(),
+                kept.deletedReceipts.contains(ChairStore.KeptCounts.digest(ofReceipt: wanted))
+            {
+                print("Receipt code \(wanted) arrived, and its message has since been deleted from this store.")
+                printStatus("hint: you can tell the person it reached the group; its content is no longer kept")
+                return
+            }
             throw ChairError(
                 "no message here has the receipt code \(wanted)",
                 hint:
@@ -42,7 +50,7 @@ struct FindCommand: ChairSubcommand {
         }
         let kind = found.submission?.kind.rawValue ?? "a message that could not be opened"
         print(
-            "Receipt code \(wanted) is message \(found.number): \(kind), received \(found.receivedHour):00 UTC, status \(found.status.rawValue)."
+            "Receipt code \(wanted) is message \(found.number): \(kind), received \(ReceivedText.long(found.receivedHour)), status \(found.status.rawValue)."
         )
         printStatus("hint: 'chair read \(found.number)' shows it")
     }

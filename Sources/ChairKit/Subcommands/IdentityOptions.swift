@@ -61,12 +61,27 @@ public struct IdentityOptions: ParsableArguments {
 
     /// The whole identity, asking for the passphrase.
     func unlock() throws(ChairError) -> ChairIdentity {
+        try unlockWithFile().identity
+    }
+
+    /// The identity, and the file's bytes it was opened from.
+    func unlockWithFile() throws(ChairError) -> (identity: ChairIdentity, file: [UInt8]) {
         let data = try readIdentityFile()
-        let passphrase = try passphraseSource.read(prompt: "Passphrase for \(identityPath): ", confirm: false)
+        if let publicPart = try? IdentityFile.readPublicPart(data),
+            let held = UnlockedSession.identity(for: identityPath, publicPart: publicPart)
+        {
+            return (held, data)
+        }
+        return (try Self.open(data, path: identityPath, source: passphraseSource), data)
+    }
+
+    /// Opens an identity file's bytes with a passphrase from `source`.
+    static func open(_ data: [UInt8], path: String, source: PassphraseSource) throws(ChairError) -> ChairIdentity {
+        let passphrase = try source.read(prompt: "Passphrase for \(path): ", confirm: false)
         do {
             return try IdentityFile.open(data, passphrase: passphrase)
         } catch {
-            throw Self.explain(error, path: identityPath)
+            throw explain(error, path: path)
         }
     }
 

@@ -7,8 +7,8 @@ struct InitCommand: ChairSubcommand {
         commandName: "init",
         abstract: "Make your keys: one to open messages, one to sign your requests to the relay.",
         discussion: """
-            The keys are stored in one file, encrypted under a passphrase you choose. Keep a copy
-            of that file somewhere safe (an encrypted USB stick): without it and the passphrase,
+            The keys are stored in one file, encrypted under a passphrase you choose. Keep a copy \
+            of that file somewhere safe (an encrypted USB stick): without it and the passphrase, \
             messages sealed to you cannot be read by anyone.
 
             Example:

@@ -8,6 +8,9 @@ struct ListCommand: ChairSubcommand {
         commandName: "list",
         abstract: "List the messages you have pulled.",
         discussion: """
+            A * before a number marks a message not read yet with 'chair read'. Times are in \
+            your computer's time zone, named in the heading.
+
             Example:
               chair list --status new --kind contact-request
               chair list --since 2026-11-01
@@ -59,5 +62,10 @@ struct ListCommand: ChairSubcommand {
             return
         }
         print(MessageTable.render(messages), terminator: "")
+        let unread = messages.filter(\.isUnread).count
+        if unread > 0 {
+            printStatus(
+                "chair: * marks the \(unread == 1 ? "message" : "\(unread) messages") not read yet ('chair read N')")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `chair pull`: fetches new envelopes from the relay, verifies and stores them, then lets the
 /// relay delete its copies.
@@ -7,8 +8,8 @@ struct PullCommand: AsyncChairSubcommand {
         commandName: "pull",
         abstract: "Fetch new messages from the relay into your local store.",
         discussion: """
-            Checks that the relay's history is unbroken (nothing deleted, altered or reordered), stores
-            every message on this computer, and only then tells the relay it may delete its copies.
+            Checks that the relay's history is unbroken (nothing deleted, altered or reordered), stores \
+            every message on this computer, and only then tells the relay it may delete its copies. \
             If it is interrupted, run it again: nothing is lost or duplicated.
 
             Example:
@@ -30,6 +31,12 @@ struct PullCommand: AsyncChairSubcommand {
     func execute() async throws(ChairError) {
         let identity = try options.unlock()
         let messages = try store.open(identityPath: options.identityPath, identity: identity)
+        let lock = try PullLock(storePath: store.storePath(identityPath: options.identityPath)) {
+            printStatus(
+                "chair: another 'chair pull' into this store is running; waiting for it to finish, then pulling what is left"
+            )
+        }
+        defer { withExtendedLifetime(lock) {} }
         let relay = try relayOption.address(remembered: messages)
         let client = try await RelayClient.connect(address: relay, signer: identity.signing)
         let session = PullSession(
@@ -69,7 +76,17 @@ struct PullCommand: AsyncChairSubcommand {
                     "ask the relay's host what was restored and why; 'chair find CODE' tells a caller whether theirs arrived"
             )
         }
+        if let (first, last) = outcome.pulledElsewhere {
+            printWarning(
+                "\(LostRanges.numbers(first, last)) \(first == last ? "was" : "were") pulled by another "
+                    + "copy of this store after the backup this one was restored from, and the relay has since deleted "
+                    + "\(first == last ? "it" : "them"): only that copy holds \(first == last ? "it" : "them")",
+                hint:
+                    "if that copy is lost (a lost or broken laptop), so are they; 'chair find CODE' tells a caller whether theirs is here"
+            )
+        }
         printStatus(summary)
+        remindOfRetention(messages)
         if outcome.canariesArrived > 0 {
             printStatus(
                 "chair: \(outcome.canariesArrived) of your canaries arrived, and \(outcome.canariesArrived == 1 ? "is" : "are") kept out of your messages"
@@ -132,6 +149,23 @@ struct PullCommand: AsyncChairSubcommand {
 }
 
 extension PullCommand {
+    /// Says, after every pull, when messages have been kept longer than the chair's retention
+    /// period: the law expects personal details to go once they are no longer needed.
+    func remindOfRetention(_ store: ChairStore) {
+        guard let settings = try? store.fetchSettings(), let retention = settings.retention,
+            let messages = try? store.fetchMessages()
+        else { return }
+        let now = Date()
+        let old = messages.filter { retention.hasPassed(receivedHour: $0.receivedHour, now: now) }
+        guard let oldest = old.first else { return }
+        printWarning(
+            "\(old.count) \(old.count == 1 ? "message is" : "messages are") older than your retention period of "
+                + "\(retention); the oldest reached the relay on \(ReceivedText.long(oldest.receivedHour))",
+            hint:
+                "'chair purge --older-than \(retention.shortText)' lists them and deletes them once you confirm; 'chair retention' changes the period"
+        )
+    }
+
     /// What a pull of a rewritten history says: what happened, and which new envelopes took
     /// numbers this store had already passed.
     static func describeRewrite(after last: Int64, numberedAgain: [Int64]) -> String {

@@ -9,8 +9,9 @@ struct ReadCommand: ChairSubcommand {
         commandName: "read",
         abstract: "Show one message in full, with its history.",
         discussion: """
-            With --output the message goes to a new file that only you can read (mode 0600);
-            an existing file is never overwritten.
+            With --output the message goes to a new file that only you can read (mode 0600); \
+            an existing file is never overwritten. Reading a message marks it read: 'chair list' \
+            marks those not yet read with *.
 
             Example:
               chair read 3
@@ -30,13 +31,16 @@ struct ReadCommand: ChairSubcommand {
     var output: String?
 
     func execute() throws(ChairError) {
-        let message = try store.unlock(options).fetchMessageForChair(number)
+        let opened = try store.unlock(options)
+        let message = try opened.fetchMessageForChair(number)
         let text = json ? MessageExport.json(message) : MessageExport.text(message)
-        guard let output else {
+        if let output {
+            try PrivateFile.create(at: output, contents: Array(text.utf8))
+            printStatus("chair: wrote message \(number) to \(output), readable only by you")
+        } else {
             print(text, terminator: "")
-            return
         }
-        try PrivateFile.create(at: output, contents: Array(text.utf8))
-        printStatus("chair: wrote message \(number) to \(output), readable only by you")
+        // Shown first, then marked: a message the chair never saw is never marked read.
+        if message.isUnread { try opened.recordForChair(.read, on: number) }
     }
 }

@@ -9,8 +9,8 @@ struct RecipientsCommand: ParsableCommand {
         commandName: "recipients",
         abstract: "Make, change or check the signed list of people every message is sealed to.",
         discussion: """
-            The relay seals every message to exactly the people in this file, and refuses to start
-            without it or with a copy anyone else changed. Each message says which list it was sealed
+            The relay seals every message to exactly the people in this file, and refuses to start \
+            without it or with a copy anyone else changed. Each message says which list it was sealed \
             to, and 'chair pull' stops at one sealed to a list you did not sign.
 
             Example:
@@ -74,7 +74,7 @@ struct RecipientSetOptions: ParsableArguments {
 }
 
 /// Shared by the commands that sign: unlock, check it is the set's chair, sign, write, show.
-private func signAndWrite(
+func signAndWrite(
     serial: Int64, members: [RecipientSet.Member], identity: ChairIdentity, options: RecipientSetOptions
 ) throws(ChairError) {
     let signed: RecipientSet
@@ -173,7 +173,8 @@ struct RemoveRecipient: ChairSubcommand {
         }
         guard member.role != .chair else {
             throw ChairError(
-                "the chair cannot be removed", hint: "a new chair makes a new set with 'chair recipients create'")
+                "the chair cannot be removed",
+                hint: "to pass the role on, the next chair takes over with 'chair handover take-over'")
         }
         let identity = try options.unlockChair(of: current, identityOptions)
         try signAndWrite(

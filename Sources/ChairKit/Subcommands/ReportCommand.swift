@@ -46,10 +46,17 @@ struct CountingOptions: ParsableArguments {
         }
     }
 
-    /// The statistics of the unlocked `store`'s messages.
+    /// The statistics of the unlocked `store`'s messages, and of those deleted from it.
     func statistics(_ store: ChairStore) throws(ChairError) -> Statistics {
-        Statistics(
-            messages: try store.fetchMessagesForChair(), threshold: threshold,
+        let kept: ChairStore.KeptCounts
+        do {
+            kept = try store.fetchKeptCounts()
+        } catch {
+            throw ChairError(
+                "cannot read the counts of deleted messages: \(error)", hint: "restore your store from your backup")
+        }
+        return Statistics(
+            messages: try store.fetchMessagesForChair(), kept: kept.messages, threshold: threshold,
             period: ReportPeriod(since: since, until: until))
     }
 }

@@ -66,7 +66,12 @@ extension ChairStore {
         do {
             try appendEvent(WorkflowEvent(date: Date(), change: change), to: number)
         } catch {
-            let what = if case .note = change { "the note" } else { "the status" }
+            let what =
+                switch change {
+                case .note: "the note"
+                case .status: "the status"
+                case .read: "that the message was read"
+                }
             throw ChairError("could not save \(what): \(error)", hint: "check free disk space and try again")
         }
     }

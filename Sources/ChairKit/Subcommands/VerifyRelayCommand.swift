@@ -8,10 +8,10 @@ struct VerifyRelayCommand: AsyncChairSubcommand {
         commandName: "verify-relay",
         abstract: "Check that the relay serves the released form, sealed to the people you signed for.",
         discussion: """
-            Fetches the form in English and Welsh, every script and stylesheet it loads, the relay's
-            list of its assets and the keys the form seals to, and compares them with the release
-            this chair came in (share/blind-relay/SERVED beside it) and with your signed recipients
-            set. Names every difference and exits 1 if there is any. Run it from a network the host
+            Fetches the form in English and Welsh, every script and stylesheet it loads, the relay's \
+            list of its assets and the keys the form seals to, and compares them with the release \
+            this chair came in (share/blind-relay/SERVED beside it) and with your signed recipients \
+            set. Names every difference and exits 1 if there is any. Run it from a network the host \
             does not control (your home, a phone's hotspot), so you see what the public sees.
 
             Example:

@@ -9,7 +9,7 @@ struct StatusCommand: ChairSubcommand {
         commandName: "status",
         abstract: "Set where you are with a message.",
         discussion: """
-            Statuses: new, in-progress, contacted, no-contact-possible, closed.
+            Statuses: new, in-progress, contacted, no-contact-possible, closed. \
             Only the chair's own store changes; nothing goes back to the relay.
 
             Example:

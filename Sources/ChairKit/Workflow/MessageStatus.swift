@@ -30,12 +30,14 @@ public enum MessageStatus: String, CaseIterable, Codable, Sendable {
     }
 }
 
-/// A dated entry in a message's history: a change of status or a note.
+/// A dated entry in a message's history: a change of status, a note, or its first reading.
 public struct WorkflowEvent: Codable, Sendable, Equatable {
     /// What happened.
     public enum Change: Codable, Sendable, Equatable {
         case status(MessageStatus)
         case note(String)
+        /// The chair first read it in full (`chair read`); until then it is unread.
+        case read
     }
 
     /// When the chair recorded it.
