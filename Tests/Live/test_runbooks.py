@@ -2,7 +2,9 @@
 empty home folder with the release tarball, against a relay started from that release. Only
 placeholders are substituted (VERSION, the relay's address, the receipt code a person was
 given), and between blocks the test does what the guide's prose says someone else does (the
-deputy sends a key file, police IT install recipients.set, a person writes in).
+deputy sends a key file, police IT install recipients.set, a person writes in, the laptop is
+lost, the incoming chair works on their own computer) and types what a person types at a
+prompt.
 
 `chair canary send` is given `--wait 0`: as written it waits 20 to 240 seconds, as a person would
 before sending, which is right for a chair and too slow for `make test`."""
@@ -19,6 +21,8 @@ from pathlib import Path
 import pytest
 
 from conftest import PASSPHRASE, ROOT, launch
+
+NEW_PASSPHRASE = "lantern orbit pebble walnut cinder"
 
 GUIDE = ROOT / "docs" / "CHAIR.md"
 
@@ -48,15 +52,25 @@ def test_the_chairs_guide_runs_as_written(packages):
                BLIND_RELAY_PASSPHRASE=PASSPHRASE, SWIFT_BACKTRACE="enable=no", TMPDIR=str(home))
     env.pop("BLIND_RELAY_IDENTITY", None)
     relay = None
-    substitutions = {"VERSION": version}
+    substitutions = {"VERSION": version, "/media/usb": str(home / "usb")}
+    deputy = ["--identity", str(home / "deputy" / "identity")]
+    # The incoming chair's computer: their own keys, and the passphrase they chose.
+    as_incoming_chair = {"BLIND_RELAY_IDENTITY": str(home / "deputy" / "identity"),
+                         "BLIND_RELAY_PASSPHRASE": PASSPHRASE}
     try:
         def police_it_start_the_relay():
             nonlocal relay
             keys = home / "police-it" / "keys"
-            keys.mkdir(parents=True)
+            keys.mkdir(parents=True, exist_ok=True)
             shutil.copy(home / "recipients.set", keys / "recipients.set")
             relay_env = dict(env, BLIND_RELAY_PORT="0", BLIND_RELAY_KEYS_DIR=str(keys),
                              BLIND_RELAY_DATA_DIR=str(home / "police-it" / "data"), BLIND_RELAY_MIN_SECONDS_ON_PAGE="0")
+            if "https://contact.example.org" in substitutions:
+                # Started again: on the same address, which the chairs' stores remember.
+                relay.terminate()
+                relay.wait(timeout=10)
+                relay.log.close()
+                relay_env["BLIND_RELAY_PORT"] = substitutions["https://contact.example.org"].rsplit(":", 1)[1]
             relay, log, address = launch([home / f"blind-relay-{version}-linux-x86_64" / "bin" / "relay"], relay_env,
                                          home / "police-it" / "relay.log")
             relay.log = log
@@ -71,9 +85,37 @@ def test_the_chairs_guide_runs_as_written(packages):
         def a_person_writes_in():
             substitutions["7KQX-M2PD-9HTA"] = submit_contact_request(substitutions["https://contact.example.org"])
 
+        def the_laptop_is_lost():
+            (home / ".config" / "blind-relay").rename(home / "lost-laptop")
+
+        def the_chair_chooses_a_new_passphrase():
+            env["BLIND_RELAY_NEW_PASSPHRASE"] = NEW_PASSPHRASE
+
+        def the_new_passphrase_is_in_use():
+            env["BLIND_RELAY_PASSPHRASE"] = NEW_PASSPHRASE
+
+        def the_incoming_chair_pulls():
+            # Someone else asks to be contacted, and the chair pulls as every few days; the
+            # incoming chair, a deputy since section 2, pulls once on their own computer.
+            submit_contact_request(substitutions["https://contact.example.org"])
+            for chair, extra in [([], {}), (["--relay", substitutions["https://contact.example.org"], *deputy],
+                                             as_incoming_chair)]:
+                pulled = subprocess.run(["chair", "pull", *chair], env=dict(env, **extra), cwd=home,
+                                        capture_output=True, text=True)
+                assert pulled.returncode == 0, pulled.stderr
+
         before = {"chair recipients add deputy.pub": deputy_sends_a_key_file,
                   "chair verify-relay": police_it_start_the_relay,
-                  "chair pull": a_person_writes_in}
+                  "chair pull": a_person_writes_in,
+                  "chair restore": the_laptop_is_lost,
+                  "chair passwd": the_chair_chooses_a_new_passphrase,
+                  "chair backup /media/usb/iag-backup-2026-11-new": the_new_passphrase_is_in_use,
+                  "chair handover export": the_incoming_chair_pulls,
+                  "chair purge --all": police_it_start_the_relay}
+        # What a person types at the prompts of these blocks.
+        typed = {"chair shell": "list\ncontacts\nexit\n", "chair purge --all": "delete\n"}
+        # Blocks the incoming chair runs on their own computer.
+        elsewhere = {"chair handover import": as_incoming_chair}
         ran = []
         for block in blocks(GUIDE.read_text()):
             for start, action in list(before.items()):
@@ -84,12 +126,26 @@ def test_the_chairs_guide_runs_as_written(packages):
             for placeholder, value in substitutions.items():
                 command = command.replace(placeholder, value)
             command = command.replace("chair canary send", "chair canary send --wait 0")
-            result = subprocess.run(["bash", "-euo", "pipefail", "-c", command], env=env, cwd=home,
-                                    capture_output=True, text=True, timeout=300)
+            block_env = dict(env, **next((extra for start, extra in elsewhere.items() if block.startswith(start)), {}))
+            result = subprocess.run(["bash", "-euo", "pipefail", "-c", command], env=block_env, cwd=home,
+                                    capture_output=True, text=True, timeout=300,
+                                    input=next((text for start, text in typed.items() if block.startswith(start)), ""))
             assert result.returncode == 0, f"docs/CHAIR.md block failed:\n{command}\n{result.stdout}{result.stderr}"
-            ran.append((block, result.stdout))
+            ran.append((block, result.stdout + result.stderr))
         assert not before, f"the guide no longer has these steps: {list(before)}"
         outputs = "\n".join(output for _, output in ran)
+        assert "restored your identity" in outputs and "changed the passphrase" in outputs
+        assert "Messages are kept for 1 year" in outputs
+        assert "took in 1 open contact request" in outputs and "deleted" in outputs
+        # After the handover: the incoming chair reads what comes next; the outgoing chair nothing.
+        submit_contact_request(substitutions["https://contact.example.org"])
+        incoming = subprocess.run(["chair", "pull"], env=dict(env, **as_incoming_chair), cwd=home,
+                                  capture_output=True, text=True)
+        assert "you are now the group's chair" in incoming.stderr and "pulled 1 new message" in incoming.stderr, \
+            incoming.stderr
+        outgoing = subprocess.run(["chair", "pull"], env=env, cwd=home, capture_output=True, text=True)
+        assert outgoing.returncode != 0 and "you handed the chair's role to Chair" in outgoing.stderr, \
+            outgoing.stderr
         assert "the relay serves the released form" in outputs
         assert "Someone shouted at my daughter on the bus." in outputs
         assert "Canary" in outputs or "canary" in outputs

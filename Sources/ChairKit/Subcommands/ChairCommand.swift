@@ -19,6 +19,8 @@ public struct ChairCommand: AsyncParsableCommand {
               chair status 1 contacted         # track what you did
               chair stats --chart report.svg   # anonymous counts for meetings
               chair report --output report.html  # the same as a page to print
+              chair backup /media/usb/iag.chair  # keys and messages in one encrypted file
+              chair shell                      # unlock once for a sitting
             """,
         version: Release.versionText(),
         subcommands: [

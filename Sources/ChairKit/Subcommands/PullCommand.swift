@@ -153,12 +153,19 @@ extension PullCommand {
     /// period: the law expects personal details to go once they are no longer needed.
     func remindOfRetention(_ store: ChairStore) {
         guard let settings = try? store.fetchSettings(), let retention = settings.retention,
-            let messages = try? store.fetchMessages()
+            let messages = try? store.fetchMessages(),
+            let reminder = Self.retentionReminder(messages, retention: retention, now: Date())
         else { return }
-        let now = Date()
+        printWarning(reminder.message, hint: reminder.hint ?? "")
+    }
+
+    /// What the reminder says, when any message is older than `retention` at `now`.
+    static func retentionReminder(_ messages: [ChairStore.Message], retention: RetentionPeriod, now: Date)
+        -> ChairError?
+    {
         let old = messages.filter { retention.hasPassed(receivedHour: $0.receivedHour, now: now) }
-        guard let oldest = old.first else { return }
-        printWarning(
+        guard let oldest = old.first else { return nil }
+        return ChairError(
             "\(old.count) \(old.count == 1 ? "message is" : "messages are") older than your retention period of "
                 + "\(retention); the oldest reached the relay on \(ReceivedText.long(oldest.receivedHour))",
             hint:
