@@ -26,6 +26,25 @@ enum PassphrasePolicy {
         return nil
     }
 
+    /// A new passphrase from `source`: on a terminal, offers a suggestion first and asks twice;
+    /// refuses a weak one, saying `unchanged` (what stays as it was).
+    static func choose(from source: PassphraseSource, prompt: String, unchanged: String) throws(ChairError)
+        -> SecretBytes
+    {
+        if source.asksOnTerminal {
+            printStatus("chair: a passphrase made for you, if you want it (write it down, keep it safe):")
+            printStatus("")
+            printStatus("    \(suggestion())")
+            printStatus("")
+            printStatus("chair: type it, or one of your own of five or more random words")
+        }
+        let passphrase = try source.read(prompt: prompt, confirm: true)
+        if let weakness = weakness(of: passphrase) {
+            throw ChairError(weakness + "; " + unchanged, hint: advice)
+        }
+        return passphrase
+    }
+
     /// Five words chosen at random from the EFF list: about 64 bits, and easy to write down.
     static func suggestion() -> String {
         (0..<5).map { _ in String(WordList.words[Int(RandomBytes.uniform(below: UInt32(WordList.words.count)))]) }

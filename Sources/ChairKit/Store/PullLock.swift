@@ -18,23 +18,17 @@ final class PullLock {
                 "cannot open \(storePath) to pull into it: \(String(cString: strerror(errno)))",
                 hint: "check the path given by --store and its permissions")
         }
+        func failure(_ reason: Int32) -> ChairError {
+            close(descriptor)
+            return ChairError(
+                "cannot lock \(storePath) for the pull: \(String(cString: strerror(reason)))",
+                hint: "check the path given by --store, then run 'chair pull' again")
+        }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            let reason = errno
-            guard reason == EWOULDBLOCK else {
-                close(descriptor)
-                throw ChairError(
-                    "cannot lock \(storePath) for the pull: \(String(cString: strerror(reason)))",
-                    hint: "check the path given by --store")
-            }
+            guard errno == EWOULDBLOCK else { throw failure(errno) }
             waiting()
             while flock(descriptor, LOCK_EX) != 0 {
-                let reason = errno
-                guard reason == EINTR else {
-                    close(descriptor)
-                    throw ChairError(
-                        "cannot lock \(storePath) for the pull: \(String(cString: strerror(reason)))",
-                        hint: "run 'chair pull' again")
-                }
+                guard errno == EINTR else { throw failure(errno) }
             }
         }
         self.descriptor = descriptor

@@ -184,16 +184,8 @@ struct PasswdCommand: ChairSubcommand {
         let source = PassphraseSource(
             descriptor: newPassphraseDescriptor, variable: "BLIND_RELAY_NEW_PASSPHRASE",
             descriptorOption: "--new-passphrase-fd")
-        if source.asksOnTerminal {
-            printStatus("chair: a passphrase made for you, if you want it (write it down, keep it safe):")
-            printStatus("")
-            printStatus("    \(PassphrasePolicy.suggestion())")
-            printStatus("")
-        }
-        let passphrase = try source.read(prompt: "New passphrase: ", confirm: true)
-        if let weakness = PassphrasePolicy.weakness(of: passphrase) {
-            throw ChairError(weakness + "; the passphrase was not changed", hint: PassphrasePolicy.advice)
-        }
+        let passphrase = try PassphrasePolicy.choose(
+            from: source, prompt: "New passphrase: ", unchanged: "the passphrase was not changed")
         if (try? IdentityFile.open(file, passphrase: passphrase)) != nil {
             throw ChairError(
                 "the new passphrase is the one you have; nothing was changed", hint: "choose a different one")

@@ -19,18 +19,8 @@ struct InitCommand: ChairSubcommand {
 
     func execute() throws(ChairError) {
         let path = options.identityPath
-        let source = options.passphraseSource
-        if source.asksOnTerminal {
-            printStatus("chair: a passphrase made for you, if you want it (write it down, keep it safe):")
-            printStatus("")
-            printStatus("    \(PassphrasePolicy.suggestion())")
-            printStatus("")
-            printStatus("chair: type it, or one of your own of five or more random words")
-        }
-        let passphrase = try source.read(prompt: "Choose a passphrase: ", confirm: true)
-        if let weakness = PassphrasePolicy.weakness(of: passphrase) {
-            throw ChairError(weakness, hint: PassphrasePolicy.advice)
-        }
+        let passphrase = try PassphrasePolicy.choose(
+            from: options.passphraseSource, prompt: "Choose a passphrase: ", unchanged: "no identity was made")
         let identity = ChairIdentity.generate()
         let text: String
         do {
