@@ -236,7 +236,7 @@ def test_the_shell_unlocks_once_holds_the_key_in_locked_memory_and_wipes_it(rela
     os.close(read_end)
     # Every command after the one unlock finds the key: the passphrase was given once only.
     shell.stdin.write(b"list\nchair read 1\nnote 1 'Rang at 14:10; no answer'\nread 1\nhelp retention\n"
-                      b"init\nstatus 1 finished\n")
+                      b"init\nstatus 1 finished\ndelete 1\nno\nread 1\n")
     shell.stdin.flush()
     time.sleep(1)
     status = open(f"/proc/{shell.pid}/status").read()
@@ -250,6 +250,8 @@ def test_the_shell_unlocks_once_holds_the_key_in_locked_memory_and_wipes_it(rela
     assert out.count("read in the shell") >= 2 and "note: Rang at 14:10; no answer" in out
     assert "OVERVIEW: Show or set how long you keep messages" in out
     assert "'init' cannot run in the shell" in err and "'finished' is not a status" in err
+    # A confirmation is read from the same input, and the line after it is a command again.
+    assert "nothing was deleted" in err and out.count("read in the shell") >= 3
     assert "keys wiped after 3 seconds without a command" in err
     assert "no passphrase was given" not in err and "passphrase is wrong" not in err
 

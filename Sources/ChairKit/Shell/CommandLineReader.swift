@@ -6,7 +6,13 @@ import Foundation
 
 /// Reads the shell's input a line at a time from a descriptor, giving up after a time without
 /// one: its own buffer, so that waiting (`poll`) never misses a line already read in.
-final class CommandLineReader {
+///
+/// `standardInput` is the one reader of standard input for the whole process: the shell reads
+/// its commands from it and a command run in the shell reads its confirmation from it, in turn,
+/// so neither takes lines meant for the other into a buffer of its own.
+final class CommandLineReader: @unchecked Sendable {
+    static let standardInput = CommandLineReader()
+
     enum Input: Equatable {
         case line(String)
         case end

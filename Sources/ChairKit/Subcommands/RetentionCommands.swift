@@ -89,7 +89,7 @@ struct PurgeCommand: ChairSubcommand {
         let which = wanted.map { " with status \($0.rawValue)" } ?? ""
         let age = olderThan.map { " older than \($0)" } ?? ""
         guard !old.isEmpty else {
-            printStatus("chair: no message\(which) is here\(age); nothing was deleted")
+            printStatus("chair: there are no messages\(which)\(age) here; nothing was deleted")
             return
         }
         let when = olderThan.map {
@@ -179,7 +179,13 @@ enum Deletion {
         guard !confirmed else { return }
         let them = count == 1 ? "it" : "them"
         FileHandle.standardError.write(Data("Type delete to delete \(them), or press Enter to keep \(them): ".utf8))
-        let answer = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces).lowercased()
+        // A day to answer; through the process's one reader, which `chair shell` reads from too.
+        let answer: String?
+        if case .line(let line) = CommandLineReader.standardInput.next(timeoutSeconds: 86_400) {
+            answer = line.trimmingCharacters(in: .whitespaces).lowercased()
+        } else {
+            answer = nil
+        }
         guard answer == "delete" else {
             throw ChairError(
                 "nothing was deleted",

@@ -59,7 +59,7 @@ struct ShellCommand: AsyncChairSubcommand {
         printStatus(
             "chair: unlocked. Type a command without 'chair' (list, read 3, contacts, pull), help, or exit; "
                 + "the keys are wiped after \(idle) without one")
-        let reader = CommandLineReader()
+        let reader = CommandLineReader.standardInput
         let prompting = isatty(STDIN_FILENO) == 1
         while true {
             if prompting { FileHandle.standardError.write(Data("chair> ".utf8)) }
