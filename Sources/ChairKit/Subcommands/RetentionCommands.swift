@@ -9,7 +9,7 @@ struct DeleteCommand: ChairSubcommand {
         discussion: """
             It names what will go and asks you to type 'delete' to confirm (a script confirms with \
             --yes). What is deleted is overwritten in your store, and cannot be brought back except \
-            from a backup made before: delete it from your backups too, or let them expire.
+            from a backup made before: make a new backup, then destroy the older ones.
 
             Example:
               chair delete 4
