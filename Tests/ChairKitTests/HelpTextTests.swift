@@ -35,13 +35,4 @@ struct HelpTextTests {
         #expect(Self.handBreaks(in: "A sentence broken\nin the middle.") == ["A sentence broken / in the middle."])
         #expect(Self.handBreaks(in: "One paragraph.\n\nExample:\n  chair list\n  chair read 1") == [])
     }
-
-    @Test("every command's help, at 80 columns, has no line longer than 80")
-    func helpFitsTheTerminal() {
-        for command in Self.everyCommand() {
-            let help = ChairCommand.helpMessage(for: command, columns: 80)
-            let long = help.split(separator: "\n").filter { $0.count > 80 && !$0.contains("USAGE:") }
-            #expect(long.isEmpty, "\(command.configuration.commandName ?? "chair"): \(long)")
-        }
-    }
 }

@@ -190,13 +190,7 @@ struct PasswdCommand: ChairSubcommand {
             throw ChairError(
                 "the new passphrase is the one you have; nothing was changed", hint: "choose a different one")
         }
-        let text: String
-        do {
-            text = try IdentityFile.seal(identity, passphrase: passphrase, cost: .moderate)
-        } catch {
-            throw ChairError(
-                "there is not enough memory to protect the keys", hint: "close other programs and try again")
-        }
+        let text = try IdentityOptions.seal(identity, passphrase: passphrase)
         // Checked before it replaces anything: the new file must open with the new passphrase
         // to these very keys.
         guard let reopened = try? IdentityFile.open(Array(text.utf8), passphrase: passphrase),

@@ -35,8 +35,8 @@ struct FindCommand: ChairSubcommand {
         let opened = try store.unlock(options)
         let messages = try opened.fetchMessagesForChair()
         guard let found = messages.first(where: { ReceiptCode.make(chain: $0.chain) == wanted }) else {
-            if let kept = try? opened.fetchKeptCounts(),
-                kept.deletedReceipts.contains(ChairStore.KeptCounts.digest(ofReceipt: wanted))
+            if try opened.fetchKeptCountsForChair().deletedReceipts.contains(
+                ChairStore.KeptCounts.digest(ofReceipt: wanted))
             {
                 print("Receipt code \(wanted) arrived, and its message has since been deleted from this store.")
                 printStatus("hint: you can tell the person it reached the group; its content is no longer kept")

@@ -85,6 +85,16 @@ public struct IdentityOptions: ParsableArguments {
         }
     }
 
+    /// The armored identity file of `identity` under `passphrase`, at the cost every chair uses.
+    static func seal(_ identity: ChairIdentity, passphrase: SecretBytes) throws(ChairError) -> String {
+        do {
+            return try IdentityFile.seal(identity, passphrase: passphrase, cost: .moderate)
+        } catch {
+            throw ChairError(
+                "there is not enough memory to protect the keys", hint: "close other programs and try again")
+        }
+    }
+
     static func explain(_ error: IdentityFile.ReadError, path: String) -> ChairError {
         switch error {
         case .wrongPassphrase:

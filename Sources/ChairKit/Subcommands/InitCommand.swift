@@ -22,13 +22,7 @@ struct InitCommand: ChairSubcommand {
         let passphrase = try PassphrasePolicy.choose(
             from: options.passphraseSource, prompt: "Choose a passphrase: ", unchanged: "no identity was made")
         let identity = ChairIdentity.generate()
-        let text: String
-        do {
-            text = try IdentityFile.seal(identity, passphrase: passphrase, cost: .moderate)
-        } catch {
-            throw ChairError(
-                "there is not enough memory to protect the keys", hint: "close other programs and try again")
-        }
+        let text = try IdentityOptions.seal(identity, passphrase: passphrase)
         try PrivateFile.create(at: path, contents: Array(text.utf8))
         printStatus("chair: created your identity at \(path)")
         printStatus("hint: back up that file and remember the passphrase; then run 'chair export'")

@@ -152,8 +152,19 @@ extension PullCommand {
     /// Says, after every pull, when messages have been kept longer than the chair's retention
     /// period: the law expects personal details to go once they are no longer needed.
     func remindOfRetention(_ store: ChairStore) {
-        guard let settings = try? store.fetchSettings(), let retention = settings.retention,
-            let messages = try? store.fetchMessages(),
+        let settings: ChairStore.Settings
+        let messages: [ChairStore.Message]
+        do {
+            settings = try store.fetchSettings()
+            messages = try store.fetchMessages()
+        } catch {
+            // The pull itself is done and stored; only the reminder is missing.
+            printWarning(
+                "could not check your messages against your retention period: \(error)",
+                hint: "'chair retention' shows the period; if it fails too, restore your store from your backup")
+            return
+        }
+        guard let retention = settings.retention,
             let reminder = Self.retentionReminder(messages, retention: retention, now: Date())
         else { return }
         printWarning(reminder.message, hint: reminder.hint ?? "")

@@ -48,15 +48,9 @@ struct CountingOptions: ParsableArguments {
 
     /// The statistics of the unlocked `store`'s messages, and of those deleted from it.
     func statistics(_ store: ChairStore) throws(ChairError) -> Statistics {
-        let kept: ChairStore.KeptCounts
-        do {
-            kept = try store.fetchKeptCounts()
-        } catch {
-            throw ChairError(
-                "cannot read the counts of deleted messages: \(error)", hint: "restore your store from your backup")
-        }
-        return Statistics(
-            messages: try store.fetchMessagesForChair(), kept: kept.messages, threshold: threshold,
+        Statistics(
+            messages: try store.fetchMessagesForChair(), kept: try store.fetchKeptCountsForChair().messages,
+            threshold: threshold,
             period: ReportPeriod(since: since, until: until))
     }
 }

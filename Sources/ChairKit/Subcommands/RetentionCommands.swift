@@ -163,7 +163,8 @@ struct RetentionCommand: ChairSubcommand {
 
 /// What `delete` and `purge` share: naming a message, asking, deleting, and saying so.
 enum Deletion {
-    /// "message 4: contact request, received 2026-03-02, closed, 2 notes".
+    /// "message 4: contact request, received 2026-03-02, between 14:00 and 15:00 GMT
+    /// (Europe/London), closed, 2 notes".
     static func describe(_ message: ChairStore.Message) -> String {
         let notes = message.events.filter { if case .note = $0.change { true } else { false } }.count
         var parts = [

@@ -46,6 +46,16 @@ extension ChairStore {
         }
     }
 
+    /// What is kept of deleted messages, with errors put in the chair's words.
+    func fetchKeptCountsForChair() throws(ChairError) -> KeptCounts {
+        do {
+            return try fetchKeptCounts()
+        } catch {
+            throw ChairError(
+                "cannot read the counts of deleted messages: \(error)", hint: "restore your store from your backup")
+        }
+    }
+
     /// One message, or a clear error when there is no such number.
     func fetchMessageForChair(_ number: Int64) throws(ChairError) -> Message {
         let found: Message?

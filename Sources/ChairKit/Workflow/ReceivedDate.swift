@@ -12,9 +12,6 @@ enum ReceivedDate {
         calendar.timeZone = utc
         return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: parts[3]))
     }
-
-    /// "YYYY-MM" of the hour, UTC.
-    static func month(ofHour hour: String) -> String { String(hour.prefix(7)) }
 }
 
 /// When a contact request counts as overdue: `days` calendar days after it arrived, counted

@@ -8,6 +8,16 @@ struct RetentionPeriod: Codable, Equatable, ExpressibleByArgument, CustomStringC
     enum Unit: String, Codable, CaseIterable {
         case day, week, month, year
 
+        /// The most days one can last: what bounds a count.
+        var longestInDays: Int {
+            switch self {
+            case .day: 1
+            case .week: 7
+            case .month: 31
+            case .year: 366
+            }
+        }
+
         var component: Calendar.Component {
             switch self {
             case .day: .day
@@ -25,8 +35,7 @@ struct RetentionPeriod: Codable, Equatable, ExpressibleByArgument, CustomStringC
     static let largestInDays = 36_525
 
     init?(count: Int, unit: Unit) {
-        let days = [Unit.day: 1, .week: 7, .month: 31, .year: 366][unit] ?? 1
-        guard count >= 1, count <= Self.largestInDays / days else { return nil }
+        guard count >= 1, count <= Self.largestInDays / unit.longestInDays else { return nil }
         self.count = count
         self.unit = unit
     }
