@@ -25,7 +25,7 @@ help:
 	@echo "make vectors - regenerate the envelope test vectors (docs/FORMAT.md section 9)"
 	@echo "make bench  - measure the relay and the chair against the machine's limits"
 	@echo "make release - the optimized, statically linked tarball and .deb, in dist/"
-	@echo "make fuzz   - run libFuzzer on the envelope parser, the form decoder and the API's numbers"
+	@echo "make fuzz   - run libFuzzer on the envelope parser, the form decoder, the API's numbers and the relay's answers"
 
 deps:
 	@$(call install_missing,$(BUILD_PACKAGES) $(RUN_PACKAGES))
@@ -91,18 +91,20 @@ release: deps
 clean:
 	rm -rf .build $(FUZZ_BUILD) $(RELEASE_BUILD) dist
 
-# libFuzzer on the envelope parser, the form decoder and the chair API's numbers, FUZZ_SECONDS each. A crash is copied
+# libFuzzer on the envelope parser, the form decoder, the chair API's numbers and what the chair reads from a
+# relay, FUZZ_SECONDS each. A crash is copied
 # into Tests/Fuzz/Regressions/, which `make test` replays (FuzzRegressionTests).
 fuzz: deps
 	swift build --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address --target Envelope
 	swift build --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address --target FormDecoding
 	swift build --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address --target RelayProtocol
 	@set -e; out=$(FUZZ_BUILD)/debug; \
-	for target in envelope form api; do \
+	for target in envelope form api answers; do \
 	  case $$target in \
 	    envelope) objects="$$out/Envelope.build/*.o $$out/Sodium.build/*.o"; source=EnvelopeFuzzer;; \
 	    form) objects="$$out/FormDecoding.build/*.o"; source=FormFuzzer;; \
 	    api) objects="$$out/RelayProtocol.build/*.o $$out/Sodium.build/*.o"; source=APIFuzzer;; \
+	    answers) objects="$$out/RelayProtocol.build/*.o $$out/Sodium.build/*.o"; source=AnswerFuzzer;; \
 	  esac; \
 	  swiftc -sanitize=fuzzer,address -parse-as-library Tests/Fuzz/$$source.swift -I $$out/Modules \
 	    -Xcc -fmodule-map-file=Sources/CSodium/module.modulemap $$objects -lsodium -o $(FUZZ_BUILD)/fuzz-$$target; \

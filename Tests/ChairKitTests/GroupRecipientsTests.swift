@@ -31,24 +31,25 @@ struct GroupRecipientsTests {
         let current = try set(serial: 2, withDeputy: true)
         var group = try GroupRecipients(relayFiles: [current.render()], stored: nil, identity: chair)
         #expect(group.statement == nil)
-        #expect(group.problem(sequence: 1, record: try record(naming: current.digest), stanzas: 2) == nil)
+        #expect(group.reasonToSetAside(record: try record(naming: current.digest), stanzas: 2) == nil)
         #expect(group.trust.lastSerial == 2)
     }
 
-    @Test("no set named, a set never signed, or a key too many: each stops, with the envelope's number")
-    func eachWayOutsideTheSetStops() throws {
+    @Test("no set named, a set never signed, or a key too many: each is set aside, with its reason")
+    func eachWayOutsideTheSetIsSetAside() throws {
         let current = try set(serial: 1, withDeputy: false)
         var group = try GroupRecipients(relayFiles: [current.render()], stored: nil, identity: chair)
-        let unnamed = group.problem(sequence: 7, record: try record(naming: nil), stanzas: 1)
-        #expect(unnamed?.hasPrefix("envelope 7 does not say which recipients set it was sealed to") == true)
-        let unknown = group.problem(
-            sequence: 8, record: try record(naming: [UInt8](repeating: 1, count: 32)), stanzas: 1)
-        #expect(unknown?.contains("a recipients set the group's chair never signed") == true)
-        let extraKey = group.problem(sequence: 9, record: try record(naming: current.digest), stanzas: 2)
+        #expect(group.reasonToSetAside(record: try record(naming: nil), stanzas: 1) == .namesNoRecipientSet)
+        let unknown = group.reasonToSetAside(record: try record(naming: [UInt8](repeating: 1, count: 32)), stanzas: 1)
+        #expect(unknown == .namesUnknownRecipientSet)
+        let extraKey = try #require(group.reasonToSetAside(record: try record(naming: current.digest), stanzas: 2))
+        #expect(extraKey == .keyCountDiffers(keys: 2, setSerial: 1, people: 1))
         #expect(
-            extraKey
-                == "envelope 9 was sealed to 2 keys, but its recipients set 1 names 1 people: someone outside the set could read it"
+            SetAsideText.reason(extraKey)
+                == "was sealed to 2 keys, but the recipients set 1 it names holds 1 people: someone outside the set could read it"
         )
+        // None of them moved the set in use on.
+        #expect(group.trust.lastSerial == 0)
     }
 
     @Test("an older set after a newer one names who else it lets read; before it, it passes")
@@ -58,12 +59,13 @@ struct GroupRecipientsTests {
         var group = try GroupRecipients(
             relayFiles: [withDeputy.render(), chairOnly.render()], stored: nil, identity: chair)
         // Sealed before the change: fine, in order.
-        #expect(group.problem(sequence: 1, record: try record(naming: withDeputy.digest), stanzas: 2) == nil)
-        #expect(group.problem(sequence: 2, record: try record(naming: chairOnly.digest), stanzas: 1) == nil)
-        let back = group.problem(sequence: 3, record: try record(naming: withDeputy.digest), stanzas: 2)
+        #expect(group.reasonToSetAside(record: try record(naming: withDeputy.digest), stanzas: 2) == nil)
+        #expect(group.reasonToSetAside(record: try record(naming: chairOnly.digest), stanzas: 1) == nil)
+        let back = try #require(group.reasonToSetAside(record: try record(naming: withDeputy.digest), stanzas: 2))
+        #expect(back == .olderRecipientSet(serial: 1, inUse: 2, alsoReadBy: ["Deputy (deputy)"]))
         #expect(
-            back
-                == "envelope 3 was sealed to recipients set 1 after set 2 was already in use: the relay went back to an older set, which also lets Deputy (deputy) read it"
+            SetAsideText.reason(back)
+                == "was sealed to recipients set 1 after set 2 was already in use, which also lets Deputy (deputy) read it"
         )
     }
 

@@ -43,10 +43,34 @@ struct FuzzRegressionTests {
         if let query = try? EnvelopeQuery(parsing: text) { #expect(query.after <= APINumbers.maximumSequence) }
     }
 
+    @Test("relay answers decode to bounded values or are refused, never crash", arguments: inputs("answers"))
+    func answerInput(name: String) throws {
+        let bytes = try Data(contentsOf: Self.folder.appendingPathComponent("answers/\(name)"))
+        _ = try? RelayAnswer.identity(bytes)
+        _ = try? RelayAnswer.recipientSets(bytes, maximumSets: 10_000)
+        if let acknowledged = try? RelayAnswer.acknowledgement(bytes) {
+            #expect(acknowledged.deleted >= 0 && acknowledged.acknowledged <= APINumbers.maximumSequence)
+        }
+        if let page = try? RelayAnswer.envelopePage(bytes, limit: 250) {
+            var spans = LostSpans()
+            spans.add(page.lost ?? [])
+            for envelope in page.envelopes { #expect(spans.crossing(from: envelope.sequence) >= envelope.sequence) }
+        }
+    }
+
+    @Test("the seeds a hostile relay could send are refused: Int64.max deleted, a negative head")
+    func hostileSeedsAreRefused() throws {
+        let deleted = try Data(contentsOf: Self.folder.appendingPathComponent("answers/seed-deleted-int64-max"))
+        #expect(throws: RelayAnswer.Problem.outOfRange) { try RelayAnswer.acknowledgement(deleted) }
+        let page = try Data(contentsOf: Self.folder.appendingPathComponent("answers/seed-page-extremes"))
+        #expect(throws: RelayAnswer.Problem.outOfRange) { try RelayAnswer.envelopePage(page, limit: 250) }
+    }
+
     @Test("there are inputs to replay")
     func inputsExist() {
         #expect(Self.inputs("envelope").count >= 3)
         #expect(Self.inputs("form").count >= 2)
         #expect(Self.inputs("api").count >= 3)
+        #expect(Self.inputs("answers").count >= 4)
     }
 }

@@ -9,6 +9,11 @@ enum MessageExport {
         text += "Received:         \(ReceivedText.long(message.receivedHour))\n"
         text += "Receipt code:     \(ReceiptCode.make(chain: message.chain))\n"
         text += "Status:           \(message.status.rawValue)\n"
+        if let setAside = message.setAside {
+            text += "\n" + SetAsideText.readHeading(setAside)
+            guard let unverified = setAside.unverified else { return text }
+            return text + SubmissionText.render(unverified)
+        }
         guard let submission = message.submission else {
             return text + "\nThis envelope could not be opened: \(message.problem ?? "unknown reason").\n"
         }
@@ -45,6 +50,10 @@ enum MessageExport {
                 }),
         ]
         if let problem = message.problem { body["unreadableBecause"] = .string(problem) }
+        if let setAside = message.setAside {
+            // What was read is left out: nothing vouches for it, and a record is no place to copy it.
+            body["setAsideBecause"] = .string("it " + SetAsideText.reason(setAside.reason))
+        }
         if let submission = message.submission {
             body["kind"] = .string(submission.kind.rawValue)
             var contact: [String: JSONValue] = [:]

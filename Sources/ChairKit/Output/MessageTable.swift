@@ -11,7 +11,7 @@ enum MessageTable {
         let rows = messages.map { message in
             [
                 (message.isUnread ? "*" : "") + String(message.number), ReceivedText.short(message.receivedHour),
-                message.submission?.kind.rawValue ?? "unreadable",
+                message.submission?.kind.rawValue ?? (message.setAside == nil ? "unreadable" : "set aside"),
                 message.submission.map { SubmissionText.categoryNames($0.categories) } ?? "",
                 message.status.rawValue,
                 firstLine(message),
@@ -21,6 +21,7 @@ enum MessageTable {
     }
 
     static func firstLine(_ message: ChairStore.Message) -> String {
+        if message.setAside != nil { return "(unverified: 'chair read \(message.number)' says why)" }
         guard let submission = message.submission else { return "(\(message.problem ?? "cannot be opened"))" }
         let first =
             SubmissionText.safeForTerminal(submission.message)

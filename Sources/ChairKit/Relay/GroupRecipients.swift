@@ -118,7 +118,7 @@ struct GroupRecipients {
         if let current = parsed.last, let newest, current.serial < newest.serial {
             relayBehind =
                 "the relay seals to recipients set \(current.serial), but set \(newest.serial) was signed since"
-                + Self.alsoReading(current, newest: newest)
+                + Self.alsoReadingClause(Self.alsoReading(current, newest: newest))
         }
     }
 
@@ -163,42 +163,39 @@ struct GroupRecipients {
             + "\(set.serial): check with them both that this was a handover"
     }
 
-    /// Why envelope `sequence`, opened to `record`, may have been readable by someone outside the
-    /// group's set; nil when it was not. Accepted envelopes move `lastSerial` on.
-    mutating func problem(sequence: Int64, record: SecretBytes, stanzas: Int) -> String? {
+    /// Why an envelope opened to `record` and sealed to `stanzas` keys may have been readable by
+    /// someone outside the group's set, so that it is set aside; nil when it was not. Only an
+    /// envelope that passes moves `lastSerial` on, so a stranger's envelope naming a newer or
+    /// older set changes nothing for the envelopes after it.
+    mutating func reasonToSetAside(record: SecretBytes, stanzas: Int) -> SetAsideReason? {
         let digest: [UInt8]?
         do {
             digest = try SubmissionRecord.recipientSet(in: record)
         } catch {
-            return nil
+            return .recordFailure(error.recordRule)
         }
-        guard let digest else {
-            return "envelope \(sequence) does not say which recipients set it was sealed to, "
-                + "so who else could read it is unknown (a relay older than this chair sealed it, or a changed one)"
-        }
-        guard let set = sets[digest] else {
-            return "envelope \(sequence) was sealed to a recipients set the group's chair never signed, "
-                + "so who else could read it is unknown"
-        }
+        guard let digest else { return .namesNoRecipientSet }
+        guard let set = sets[digest] else { return .namesUnknownRecipientSet }
         guard stanzas == set.members.count else {
-            return "envelope \(sequence) was sealed to \(stanzas) keys, but its recipients set "
-                + "\(set.serial) names \(set.members.count) people: someone outside the set could read it"
+            return .keyCountDiffers(keys: stanzas, setSerial: set.serial, people: set.members.count)
         }
         if set.serial < lastSerial, let newest {
-            return "envelope \(sequence) was sealed to recipients set \(set.serial) after set \(lastSerial) "
-                + "was already in use: the relay went back to an older set" + Self.alsoReading(set, newest: newest)
+            return .olderRecipientSet(
+                serial: set.serial, inUse: lastSerial, alsoReadBy: Self.alsoReading(set, newest: newest))
         }
         lastSerial = set.serial
         return nil
     }
 
-    /// ", which also lets NAMES read it" for the people in `set` that `newest` leaves out.
-    private static func alsoReading(_ set: RecipientSet, newest: RecipientSet) -> String {
-        let extra = set.members.filter { member in
+    /// The people in `set` whom `newest` leaves out, as "Name (role)".
+    static func alsoReading(_ set: RecipientSet, newest: RecipientSet) -> [String] {
+        set.members.filter { member in
             !newest.members.contains { $0.key.signingKey == member.key.signingKey }
-        }
-        guard !extra.isEmpty else { return "" }
-        return ", which also lets " + extra.map { "\($0.key.name) (\($0.role.rawValue))" }.joined(separator: " and ")
-            + " read it"
+        }.map { "\($0.key.name) (\($0.role.rawValue))" }
+    }
+
+    /// ", which also lets NAMES read it", or nothing when there is no one.
+    static func alsoReadingClause(_ names: [String]) -> String {
+        names.isEmpty ? "" : ", which also lets " + names.joined(separator: " and ") + " read it"
     }
 }

@@ -7,48 +7,58 @@ import RelayProtocol
 struct LostRanges {
     /// Where this store stood before the pull; nil for a store's first pull.
     let pulledThrough: Int64?
+    /// The relay's identity, which each range's restart value is derived from.
+    let relay: [UInt8]
     /// Ranges already named to the chair, by this pull or an earlier one.
     private(set) var reported: Set<LostRangeBody>
     /// Every well-formed range the relay has sent in this pull.
     private(set) var known: Set<LostRangeBody> = []
+    /// The numbers `known` covers. Every page of a pull repeats the ranges that lie ahead of
+    /// it, and a relay may send tens of thousands, so nothing here is redone per page or per
+    /// envelope.
+    private var covered = LostSpans()
+    /// The chain value each range's following envelope links from, by the range's last number.
+    private(set) var restartChains: [Int64: [UInt8]] = [:]
 
-    init(pulledThrough: Int64?, reported: [LostRangeBody]) {
+    /// How many new ranges a pull names one by one; the rest are counted in one sentence.
+    static let namedOneByOne = 10
+
+    init(pulledThrough: Int64?, reported: [LostRangeBody], relay: [UInt8]) {
         self.pulledThrough = pulledThrough
         self.reported = Set(reported)
+        self.relay = relay
     }
 
     /// Takes in a page's ranges; returns what to tell the chair about those not named before.
     /// `firstOnPage` places a new store: what lies below its first envelope came before it.
     mutating func absorb(_ ranges: [LostRangeBody]?, firstOnPage: Int64?) -> [String] {
         // Numbers a relay can issue only, so that no arithmetic below can overflow.
-        let wellFormed = (ranges ?? []).filter {
-            $0.first >= 1 && $0.last >= $0.first && $0.last <= APINumbers.maximumSequence
+        let new = Set((ranges ?? []).filter(LostSpans.isWellFormed)).subtracting(known)
+        guard !new.isEmpty else { return [] }
+        known.formUnion(new)
+        for range in new where restartChains[range.last] == nil {
+            restartChains[range.last] = HashChain.restart(relay: relay, first: range.first, last: range.last)
         }
-        known.formUnion(wellFormed)
+        covered.add(new)
         let start = firstOnPage.map { min(max($0, 1), APINumbers.maximumSequence) } ?? APINumbers.maximumSequence
         let passedThrough = pulledThrough ?? (start - 1)
-        var said: [String] = []
-        for range in wellFormed.sorted(by: { $0.first < $1.first }) where !reported.contains(range) {
-            reported.insert(range)
-            said.append(Self.describe(range, passedThrough: passedThrough, storeIsNew: pulledThrough == nil))
+        let unsaid = new.filter { !reported.contains($0) }.sorted { ($0.first, $0.last) < ($1.first, $1.last) }
+        reported.formUnion(unsaid)
+        var said = unsaid.prefix(Self.namedOneByOne).map {
+            Self.describe($0, passedThrough: passedThrough, storeIsNew: pulledThrough == nil)
+        }
+        if unsaid.count > Self.namedOneByOne, let last = unsaid.last {
+            let rest = unsaid.count - Self.namedOneByOne
+            said.append(
+                "the relay's store was put back from an earlier copy \(rest) more times, losing numbers up to "
+                    + "\(last.last): a relay restored this often is not being run as it should be")
         }
         return said
     }
 
     /// The sequence expected next once every range that holds `expected` is crossed.
     func crossing(from expected: Int64) -> Int64 {
-        var next = expected
-        while let range = known.first(where: { $0.first <= next && next <= $0.last }), range.last < .max {
-            next = range.last + 1
-        }
-        return next
-    }
-
-    /// The chain value each range's following envelope links from, by the range's last number.
-    func restartChains(relay: [UInt8]) -> [Int64: [UInt8]] {
-        Dictionary(
-            known.map { ($0.last, HashChain.restart(relay: relay, first: $0.first, last: $0.last)) },
-            uniquingKeysWith: { first, _ in first })
+        covered.crossing(from: expected)
     }
 
     /// "the relay's store was put back from an earlier copy: envelopes 3 to 6 were lost there …"

@@ -24,13 +24,29 @@ enum PublicFetch {
         var request = request
         request.setValue(userAgent, forHTTPHeaderField: "User-Agent")
         request.setValue("text/html,application/xhtml+xml,*/*;q=0.8", forHTTPHeaderField: "Accept")
-        request.timeoutInterval = 60
+        let failure: BoundedTransfer.Failure
         do {
-            let (data, response) = try await URLSession.shared.data(for: request)
-            let http = response as? HTTPURLResponse
-            return Answer(status: http?.statusCode ?? 0, data: data, response: http)
+            // A page and its scripts are far smaller than this; a redirect stays on the relay's site.
+            let answer = try await BoundedTransfer.send(
+                request, limit: Self.largestAnswer, seconds: RelayClient.deadlineSeconds, redirects: .sameOrigin)
+            return Answer(status: answer.status, data: answer.data, response: answer.response)
         } catch {
-            throw ChairError("cannot reach the relay at \(relay): \(error.localizedDescription)", hint: hint)
+            failure = error
+        }
+        let what = request.url?.path ?? relay
+        switch failure {
+        case .unreachable(let reason):
+            throw ChairError("cannot reach the relay at \(relay): \(reason)", hint: hint)
+        case .tooLarge(let limit):
+            throw ChairError(
+                "the relay's answer at \(what) was larger than any page it serves (over \(limit / 1_048_576) MiB), "
+                    + "so it was not read",
+                hint: "check the address; if it is right, tell the relay's host")
+        case .deadlinePassed(let seconds):
+            throw ChairError("the relay did not finish sending \(what) within \(seconds) seconds", hint: hint)
         }
     }
+
+    /// The most a public page or asset may hold.
+    static let largestAnswer = 4 * 1024 * 1024
 }

@@ -11,7 +11,9 @@ struct PullSession {
     let relayAddress: String
     let acceptBreak: Bool
 
-    static let pageSize = 1_000
+    /// Envelopes asked for at once. Each answer is read only up to what this many envelopes of
+    /// the largest size class can hold (`RelayClient.AnswerLimit`), about 22 MiB at 250.
+    static let pageSize = 250
 
     /// What a pull did, for the summary line.
     struct Outcome {
@@ -22,9 +24,11 @@ struct PullSession {
         var relayFull = false
         /// Set when the chain did not verify; pulling stopped before the break.
         var chainBreak: String?
-        /// Set when an envelope may be readable by someone outside the group's signed recipients
-        /// set; pulling stopped before it.
-        var recipientProblem: String?
+        /// Envelopes set aside: stored, acknowledged, never shown as messages.
+        var setAside: [SetAsideEnvelope] = []
+        /// Set when what was set aside looks like the relay sealing to other keys rather than
+        /// like strangers' posts (`SetAsidePattern`).
+        var setAsidePattern: SetAsidePattern?
         /// Envelopes that were sealed to this identity but altered afterwards, by sequence.
         var damaged: [Int64] = []
         /// Said when this store first trusts another person's recipients sets (a deputy's store).
@@ -54,6 +58,15 @@ struct PullSession {
         /// Envelopes this identity pulled into another copy of its store after the backup this
         /// one was restored from, which the relay has since deleted: first and last.
         var pulledElsewhere: (first: Int64, last: Int64)?
+    }
+
+    /// One envelope set aside, as the pull names it.
+    struct SetAsideEnvelope: Equatable {
+        /// The chair's number for it (`chair read N`).
+        var number: Int64
+        let relaySequence: Int64
+        let receiptCode: String
+        let reason: SetAsideReason
     }
 
     /// A pull of a relay whose history is no longer this store's: everything it holds is fetched
@@ -108,7 +121,9 @@ struct PullSession {
             outcome.recreatedAfter = stored.sequence
             cursor = nil
         }
-        var lost = LostRanges(pulledThrough: cursor?.sequence, reported: cursor?.reportedLost ?? [])
+        var lost = LostRanges(
+            pulledThrough: cursor?.sequence, reported: cursor?.reportedLost ?? [], relay: client.relayIdentity)
+        var pattern = SetAsidePattern(trailingRun: cursor?.setAsideRun ?? 0, countsUnopened: cursor != nil)
         // Who the relay seals to is checked before anything is said to it: a set signed by someone
         // else stops the pull before this store's identity is used at all.
         var group = try await GroupRecipients.load(from: client, store: store, identity: identity)
@@ -129,7 +144,7 @@ struct PullSession {
             do {
                 switch try await client.acknowledgeOrHearRefusal(through: stored.sequence, chain: stored.chain) {
                 case .accepted(let deleted, let through):
-                    outcome.deletedOnRelay += deleted
+                    outcome.deletedOnRelay = Self.adding(outcome.deletedOnRelay, deleted)
                     // Another copy of this store (the one a restored backup was taken from)
                     // pulled further than this one.
                     if let through, through > stored.sequence, through <= APINumbers.maximumSequence {
@@ -146,7 +161,7 @@ struct PullSession {
         let startedAt = cursor?.sequence
         func settle(_ acknowledging: Task<Int, any Error>) async {
             do {
-                outcome.deletedOnRelay += try await Self.result(of: acknowledging)
+                outcome.deletedOnRelay = Self.adding(outcome.deletedOnRelay, try await Self.result(of: acknowledging))
                 outcome.acknowledgementProblem = nil
             } catch {
                 outcome.acknowledgementProblem = error.message
@@ -208,10 +223,11 @@ struct PullSession {
             }
             var lastOnPage: (sequence: Int64, chain: [UInt8])?
             var canariesOnPage: [String: Int64] = [:]
+            var setAsideOnPage: [SetAsideEnvelope] = []
             var batch: [ChairStore.Incoming] = []
             let checked = Self.check(
                 page.envelopes, chainBeforePage: chainBeforePage, identity: identity,
-                restartAfter: lost.restartChains(relay: client.relayIdentity))
+                restartAfter: lost.restartChains)
             for (item, checked) in zip(page.envelopes, checked) {
                 guard let checked else {
                     outcome.chainBreak = "envelope \(item.sequence) arrived damaged from the relay"
@@ -236,25 +252,20 @@ struct PullSession {
                     lastOnPage = (item.sequence, checked.chain)
                     continue
                 }
-                if case .success(let record) = checked.opened,
-                    let problem = group.problem(
-                        sequence: item.sequence, record: record, stanzas: Self.stanzaCount(checked.envelope))
-                {
-                    guard acceptNextBreak else {
-                        outcome.recipientProblem = problem
-                        break
-                    }
-                    acceptNextBreak = false
-                    printWarning(
-                        "accepted an envelope that may be readable outside the group: \(problem)",
-                        hint: "note this in your records")
-                }
                 expectedSequence = item.sequence + 1
                 lastOnPage = (item.sequence, checked.chain)
-                if case .success(let record) = checked.opened,
-                    let canary = (try? SubmissionRecord.canary(in: record)) ?? nil
-                {
+                guard case .success(let record) = checked.opened else {
+                    pattern.note(.unopened)
+                    if let rewrite, item.sequence <= rewrite.pulledThrough {
+                        outcome.numberedAgain.append(item.sequence)
+                    }
+                    batch.append(incoming(item: item, checked: checked, outcome: &outcome))
+                    continue
+                }
+                switch RecordTriage.ofPulledRecord(record, stanzas: Self.stanzaCount(checked.envelope), group: &group) {
+                case .canary(let canary):
                     // A canary is checked like any envelope, and never shown as a message.
+                    pattern.note(.passed)
                     let identifier = Hex.encode(canary)
                     switch ownCanaries[identifier] {
                     case false?:
@@ -265,9 +276,22 @@ struct PullSession {
                     case nil: outcome.othersCanaries += 1
                     }
                     continue
+                case .setAside(let reason):
+                    // Anyone who can post could have made this: kept, named, and passed by.
+                    pattern.note(.setAside)
+                    setAsideOnPage.append(
+                        SetAsideEnvelope(
+                            number: 0, relaySequence: item.sequence,
+                            receiptCode: ReceiptCode.make(chain: checked.receiptChain), reason: reason))
+                    batch.append(
+                        .init(
+                            relaySequence: item.sequence, receivedHour: item.receivedHour, chain: checked.receiptChain,
+                            content: .setAside(record: record, reason: reason)))
+                case .message:
+                    pattern.note(.passed)
+                    batch.append(incoming(item: item, checked: checked, outcome: &outcome))
                 }
                 if let rewrite, item.sequence <= rewrite.pulledThrough { outcome.numberedAgain.append(item.sequence) }
-                batch.append(incoming(item: item, checked: checked, outcome: &outcome))
             }
             guard let last = lastOnPage else {
                 prefetched?.cancel()
@@ -275,10 +299,19 @@ struct PullSession {
             }
             let newCursor = ChairStore.Cursor(
                 relay: relayAddress, sequence: last.sequence, chain: last.chain,
-                relayIdentity: client.relayIdentity, reportedLost: Array(lost.reported))
+                relayIdentity: client.relayIdentity, reportedLost: Array(lost.reported),
+                setAsideRun: pattern.trailingRun)
             do {
-                outcome.stored += try store.storeBatch(
+                let numbers = try store.storeBatchNumbering(
                     batch, cursor: newCursor, replacingHistory: rewrite != nil, arrivedCanaries: canariesOnPage)
+                let setAsideSequences = Set(setAsideOnPage.map(\.relaySequence))
+                outcome.stored += numbers.keys.filter { !setAsideSequences.contains($0) }.count
+                for var envelope in setAsideOnPage {
+                    // One already stored by an earlier, interrupted pull was named then.
+                    guard let number = numbers[envelope.relaySequence] else { continue }
+                    envelope.number = number
+                    outcome.setAside.append(envelope)
+                }
             } catch {
                 throw ChairError(
                     "could not save the pulled messages: \(error)",
@@ -291,8 +324,8 @@ struct PullSession {
             if let acknowledging { await settle(acknowledging) }
             let client = client
             acknowledging = Task { try await client.acknowledge(through: last.sequence, chain: last.chain) }
-            if outcome.chainBreak == nil, outcome.recipientProblem == nil, !page.hasMore { reachedEnd = true }
-            if outcome.chainBreak != nil || outcome.recipientProblem != nil || !page.hasMore {
+            if outcome.chainBreak == nil, !page.hasMore { reachedEnd = true }
+            if outcome.chainBreak != nil || !page.hasMore {
                 prefetched?.cancel()
                 break
             }
@@ -306,6 +339,7 @@ struct PullSession {
             outcome.pulledElsewhere = (stored.sequence + 1, through)
         }
         outcome.rewrittenAfter = rewrite?.pulledThrough
+        if pattern.warns { outcome.setAsidePattern = pattern }
         try saveTrust(group)
         if reachedEnd {
             do {
@@ -354,6 +388,12 @@ struct PullSession {
                 "could not save which recipients sets this store trusts: \(error)",
                 hint: "free some disk space and run 'chair pull' again; what was pulled is stored")
         }
+    }
+
+    /// A sum of counts a relay reported, which a hostile one may make as large as it likes.
+    static func adding(_ total: Int, _ more: Int) -> Int {
+        let (sum, overflow) = total.addingReportingOverflow(max(more, 0))
+        return overflow ? Int.max : sum
     }
 
     /// How many keys an envelope was sealed to (its header was checked when it was opened).

@@ -1,3 +1,4 @@
+import Envelope
 import Foundation
 import RelayProtocol
 import Sodium
@@ -14,18 +15,78 @@ struct RelayClient {
     /// The relay's identity (docs/RELAY-API.md section 3), asked for once by `connect`.
     private(set) var relayIdentity: [UInt8] = []
 
+    /// What one request to the relay is for: its deadline and the words of its failures say it.
+    enum Step {
+        case identity
+        case recipientSets
+        case page(after: Int64)
+        case acknowledgement(through: Int64)
+
+        var words: String {
+            switch self {
+            case .identity: "asking the relay who it is"
+            case .recipientSets: "fetching the recipients sets the relay seals to"
+            case .page(let after): "fetching the envelopes after \(after)"
+            case .acknowledgement(let through): "telling the relay that everything up to envelope \(through) is stored"
+            }
+        }
+    }
+
+    /// The most bytes an answer may hold: what the API can send, and no more (docs/RELAY-API.md
+    /// section 3). A page's bound follows from its envelopes: at most `limit`, each at most the
+    /// largest size class with every stanza, in base64, with room for its other fields and for
+    /// the lost ranges a page repeats.
+    enum AnswerLimit {
+        static let small = 64 * 1024
+        static let recipientSets = 4 * 1024 * 1024
+        static let maximumSets = 10_000
+        static let largestEnvelope =
+            EnvelopeFormat.fixedHeaderLength + EnvelopeFormat.recipientRange.upperBound * EnvelopeFormat.stanzaLength
+            + SizeClass.large.paddedLength + EnvelopeFormat.payloadTagLength
+        static let perEnvelope = (largestEnvelope + 2) / 3 * 4 + 512
+        static let lostRanges = 4 * 1024 * 1024
+        static func page(limit: Int) -> Int { limit * perEnvelope + lostRanges }
+    }
+
+    /// Seconds one request may take from start to last byte; `BLIND_RELAY_REQUEST_SECONDS`
+    /// (1 to 3600) for a very slow link (docs/CHAIR.md).
+    static var deadlineSeconds: Int {
+        ProcessInfo.processInfo.environment["BLIND_RELAY_REQUEST_SECONDS"].flatMap { Int($0) }
+            .flatMap { (1...3600).contains($0) ? $0 : nil } ?? 300
+    }
+
     /// Checks the address the chair typed, then asks the relay for its identity.
     static func connect(address: String, signer: SigningKeyPair) async throws(ChairError) -> RelayClient {
         var client = try RelayClient(address: address, signer: signer)
-        let data = try await client.send(method: "GET", path: "/api/v1/relay", query: "", body: [], signed: false)
-        guard let body = try? JSONDecoder().decode(RelayIdentityBody.self, from: data),
-            let identity = Hex.decode(body.relay), identity.count == SignedRequest.relayIdentityLength
-        else {
-            throw ChairError(
-                "the relay's answer could not be read", hint: "check that --relay is the Blind Relay's address")
-        }
-        client.relayIdentity = identity
+        let data = try await client.send(
+            .identity, method: "GET", path: "/api/v1/relay", query: "", body: [], signed: false,
+            limit: AnswerLimit.small)
+        client.relayIdentity = try client.decoded(.identity) { try RelayAnswer.identity(data) }
         return client
+    }
+
+    /// Decodes an answer, in the chair's words when it cannot be used.
+    private func decoded<Value>(_ step: Step, _ decode: () throws -> Value) throws(ChairError) -> Value {
+        let problem: RelayAnswer.Problem
+        do {
+            return try decode()
+        } catch let error as RelayAnswer.Problem {
+            problem = error
+        } catch {
+            problem = .unreadable
+        }
+        switch problem {
+        case .unreadable:
+            throw ChairError(
+                "the relay's answer could not be read (\(step.words))",
+                hint: "check that --relay is the Blind Relay's address")
+        case .outOfRange:
+            throw ChairError(
+                "the relay's answer holds numbers no Blind Relay sends (\(step.words)); nothing from it was used",
+                hint:
+                    "check the address; if it is right, the relay's software may have been changed: tell its host, and pull again once it is explained"
+            )
+        }
     }
 
     /// Validates the address the chair typed.
@@ -44,24 +105,18 @@ struct RelayClient {
 
     /// The recipients sets the relay says its envelopes were sealed to, unchecked.
     func recipientSets() async throws(ChairError) -> [String] {
-        let data = try await send(method: "GET", path: "/api/v1/recipients", query: "", body: [], signed: false)
-        guard let body = try? JSONDecoder().decode(RecipientSetsBody.self, from: data) else {
-            throw ChairError(
-                "the relay's answer could not be read", hint: "check that --relay is the Blind Relay's address")
-        }
-        return body.sets
+        let data = try await send(
+            .recipientSets, method: "GET", path: "/api/v1/recipients", query: "", body: [], signed: false,
+            limit: AnswerLimit.recipientSets)
+        return try decoded(.recipientSets) { try RelayAnswer.recipientSets(data, maximumSets: AnswerLimit.maximumSets) }
     }
 
-    /// One page of envelopes after `after`.
+    /// One page of at most `limit` envelopes after `after`.
     func fetchPage(after: Int64, limit: Int) async throws(ChairError) -> EnvelopePageBody {
         let data = try await send(
-            method: "GET", path: "/api/v1/envelopes", query: "after=\(after)&limit=\(limit)", body: [], signed: true)
-        do {
-            return try JSONDecoder().decode(EnvelopePageBody.self, from: data)
-        } catch {
-            throw ChairError(
-                "the relay's answer could not be read", hint: "check that --relay is the Blind Relay's address")
-        }
+            .page(after: after), method: "GET", path: "/api/v1/envelopes", query: "after=\(after)&limit=\(limit)",
+            body: [], signed: true, limit: AnswerLimit.page(limit: limit))
+        return try decoded(.page(after: after)) { try RelayAnswer.envelopePage(data, limit: limit) }
     }
 
     /// Tells the relay everything up to `through` is safely stored here.
@@ -93,20 +148,23 @@ struct RelayClient {
         } catch {
             throw ChairError("could not prepare the acknowledgement", hint: "run 'chair pull' again")
         }
-        let (status, data) = try await exchange(
-            method: "POST", path: "/api/v1/acknowledge", query: "", body: body, signed: true)
-        if status == 409 { return .historyDiffers(Self.reason(data, status: status)) }
-        try Self.requireSuccess(status: status, data: data, baseURL: baseURL)
-        let answer = try? JSONDecoder().decode(AcknowledgementResultBody.self, from: data)
-        return .accepted(deleted: answer?.deleted ?? 0, acknowledgedThrough: answer?.acknowledged)
+        let step = Step.acknowledgement(through: through)
+        let answer = try await exchange(
+            step, method: "POST", path: "/api/v1/acknowledge", query: "", body: body, signed: true,
+            limit: AnswerLimit.small)
+        if answer.status == 409 { return .historyDiffers(Self.reason(answer.data, status: answer.status)) }
+        try requireSuccess(answer, step: step)
+        let result = try decoded(step) { try RelayAnswer.acknowledgement(answer.data) }
+        return .accepted(deleted: result?.deleted ?? 0, acknowledgedThrough: result?.acknowledged)
     }
 
-    private func send(method: String, path: String, query: String, body: [UInt8], signed: Bool) async throws(ChairError)
-        -> Data
-    {
-        let (status, data) = try await exchange(method: method, path: path, query: query, body: body, signed: signed)
-        try Self.requireSuccess(status: status, data: data, baseURL: baseURL)
-        return data
+    private func send(
+        _ step: Step, method: String, path: String, query: String, body: [UInt8], signed: Bool, limit: Int
+    ) async throws(ChairError) -> Data {
+        let answer = try await exchange(
+            step, method: method, path: path, query: query, body: body, signed: signed, limit: limit)
+        try requireSuccess(answer, step: step)
+        return answer.data
     }
 
     private static func reason(_ data: Data, status: Int) -> String {
@@ -114,10 +172,19 @@ struct RelayClient {
     }
 
     /// The chair's error for any answer but 200.
-    private static func requireSuccess(status: Int, data: Data, baseURL: URL) throws(ChairError) {
-        let reason = reason(data, status: status)
-        switch status {
+    private func requireSuccess(_ answer: BoundedTransfer.Answer, step: Step) throws(ChairError) {
+        let reason = Self.reason(answer.data, status: answer.status)
+        switch answer.status {
         case 200: return
+        case 300...399:
+            // Followed, a redirect would carry the chair's signature to wherever it points.
+            let target = answer.response?.value(forHTTPHeaderField: "Location") ?? "another address"
+            throw ChairError(
+                "the relay answered \(step.words) with a redirect to \(SubmissionText.safeForTerminal(target)), "
+                    + "which the chair's tool never follows",
+                hint:
+                    "use the relay's own address, as its host gave it (https and the exact name); if that is what you used, tell its host"
+            )
         case 404:
             // Every relay answers the API's paths: a 404 is someone else's site, or a wrong path.
             throw ChairError(
@@ -136,10 +203,11 @@ struct RelayClient {
         }
     }
 
-    /// One request, signed or not: the status and body, whatever the status.
-    private func exchange(method: String, path: String, query: String, body: [UInt8], signed: Bool)
-        async throws(ChairError) -> (status: Int, data: Data)
-    {
+    /// One request, signed or not, read up to `limit` bytes within the deadline, following no
+    /// redirect: the status and body, whatever the status.
+    private func exchange(
+        _ step: Step, method: String, path: String, query: String, body: [UInt8], signed: Bool, limit: Int
+    ) async throws(ChairError) -> BoundedTransfer.Answer {
         let basePath = baseURL.path.hasSuffix("/") ? String(baseURL.path.dropLast()) : baseURL.path
         let fullPath = basePath + path
         var components = URLComponents()
@@ -153,7 +221,6 @@ struct RelayClient {
         }
         var request = URLRequest(url: url)
         request.httpMethod = method
-        request.timeoutInterval = 60
         if !body.isEmpty {
             request.httpBody = Data(body)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -166,17 +233,36 @@ struct RelayClient {
                 request.setValue(value, forHTTPHeaderField: name)
             }
         }
-        let data: Data
-        let response: URLResponse
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            return try await BoundedTransfer.send(
+                request, limit: limit, seconds: Self.deadlineSeconds, redirects: .none)
         } catch {
-            throw ChairError(
-                "cannot reach the relay at \(baseURL.absoluteString): \(error.localizedDescription)",
+            throw Self.explain(error, step: step, relay: baseURL.absoluteString)
+        }
+    }
+
+    /// The chair's words for an exchange that gave no answer.
+    static func explain(_ failure: BoundedTransfer.Failure, step: Step, relay: String) -> ChairError {
+        switch failure {
+        case .tooLarge(let limit):
+            ChairError(
+                "while \(step.words), the relay sent more than any Blind Relay sends (over \(limit / 1_048_576 + 1) MiB), "
+                    + "so it was not read",
+                hint:
+                    "check the address; if it is right, tell the relay's host; whatever was already pulled is stored here, and nothing was lost"
+            )
+        case .deadlinePassed(let seconds):
+            ChairError(
+                "the relay did not finish answering within \(seconds) seconds while \(step.words)",
+                hint:
+                    "check your connection and run the command again; whatever was already pulled is stored here, and nothing was lost (a very slow link can allow more time with BLIND_RELAY_REQUEST_SECONDS)"
+            )
+        case .unreachable(let reason):
+            ChairError(
+                "cannot reach the relay at \(relay): \(reason)",
                 hint:
                     "check the address and your connection, then run the command again; whatever was already pulled is stored here, and nothing was lost"
             )
         }
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 }

@@ -21,6 +21,10 @@ final class ChairStore {
         let submission: Submission?
         /// Why the envelope could not be opened.
         let problem: String?
+        /// Why it was set aside, and what could be read of it, which nothing vouches for;
+        /// nil for a message or an unreadable envelope. A set-aside envelope has no `submission`,
+        /// so no count, contact list or handover ever takes it for a person's message.
+        var setAside: SetAside? = nil
         /// The chair's history of statuses and notes, oldest first.
         var events: [WorkflowEvent] = []
 
@@ -41,6 +45,14 @@ final class ChairStore {
         }
     }
 
+    /// A pulled envelope set aside (`SetAsideReason`): kept, sealed like every row, never shown
+    /// as a message.
+    struct SetAside {
+        let reason: SetAsideReason
+        /// What the record holds, when it decodes at all: unverified.
+        let unverified: Submission?
+    }
+
     /// Where the last pull stopped on a relay.
     struct Cursor: Equatable {
         let relay: String
@@ -50,6 +62,9 @@ final class ChairStore {
         var relayIdentity: [UInt8]? = nil
         /// Lost ranges the relay has named and this store has reported.
         var reportedLost: [LostRangeBody] = []
+        /// Envelopes in a row, up to this one, that were set aside or could not be opened
+        /// (`SetAsidePattern`).
+        var setAsideRun: Int = 0
     }
 
     /// A verified envelope ready to store: the record if it opened, else the envelope itself.
@@ -62,6 +77,8 @@ final class ChairStore {
         enum Content {
             case record(SecretBytes)
             case unreadable(envelope: [UInt8], problem: String)
+            /// Opened, but set aside (`RecordTriage`): the record as it opened, and why.
+            case setAside(record: SecretBytes, reason: SetAsideReason)
         }
     }
 
@@ -215,7 +232,8 @@ final class ChairStore {
         else { throw DamagedRow(number: nil) }
         return Cursor(
             relay: cursor.relay, sequence: cursor.sequence, chain: chain,
-            relayIdentity: cursor.relayIdentity.flatMap(Hex.decode), reportedLost: cursor.reportedLost ?? [])
+            relayIdentity: cursor.relayIdentity.flatMap(Hex.decode), reportedLost: cursor.reportedLost ?? [],
+            setAsideRun: cursor.setAsideRun ?? 0)
     }
 
     /// The cursor as sealed: JSON, then padded like every row.
@@ -225,6 +243,7 @@ final class ChairStore {
         let chain: String
         var relayIdentity: String? = nil
         var reportedLost: [LostRangeBody]? = nil
+        var setAsideRun: Int? = nil
     }
 
     /// Stores a batch of verified envelopes and moves the cursor, in one durable transaction.
@@ -234,11 +253,21 @@ final class ChairStore {
     func storeBatch(
         _ batch: [Incoming], cursor: Cursor, replacingHistory: Bool = false, arrivedCanaries: [String: Int64] = [:]
     ) throws -> Int {
+        try storeBatchNumbering(
+            batch, cursor: cursor, replacingHistory: replacingHistory, arrivedCanaries: arrivedCanaries
+        ).count
+    }
+
+    /// `storeBatch`, returning the chair's number given to each envelope stored, by its relay
+    /// sequence: what a pull names set-aside envelopes by.
+    func storeBatchNumbering(
+        _ batch: [Incoming], cursor: Cursor, replacingHistory: Bool = false, arrivedCanaries: [String: Int64] = [:]
+    ) throws -> [Int64: Int64] {
         let added = try database.write { db in
             // In the same transaction as the cursor: a canary passed is a canary recorded.
             try markArrived(db, arrivedCanaries)
             let previous = replacingHistory ? nil : try fetchCursor(db)
-            var added = 0
+            var added: [Int64: Int64] = [:]
             var number =
                 try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'sealed_message'") ?? 0
             for item in batch {
@@ -255,12 +284,13 @@ final class ChairStore {
                     content: item.content, events: [])
                 try db.cachedStatement(sql: "INSERT INTO sealed_message (number, sealed) VALUES (?, ?)").execute(
                     arguments: [number, Data(cipher.seal(try stored.encode(), for: .message(number: number)))])
-                added += 1
+                added[item.relaySequence] = number
             }
             let body = try JSONEncoder().encode(
                 CursorBody(
                     relay: cursor.relay, sequence: cursor.sequence, chain: Hex.encode(cursor.chain),
-                    relayIdentity: cursor.relayIdentity.map(Hex.encode), reportedLost: cursor.reportedLost))
+                    relayIdentity: cursor.relayIdentity.map(Hex.encode), reportedLost: cursor.reportedLost,
+                    setAsideRun: cursor.setAsideRun))
             try db.execute(
                 sql: """
                     INSERT INTO sealed_cursor (id, sealed) VALUES (1, ?)
@@ -336,6 +366,7 @@ final class ChairStore {
     private func message(number: Int64, stored: StoredMessage) throws -> Message {
         var submission: Submission?
         var problem: String?
+        var setAside: SetAside?
         switch stored.content {
         case .record(let record):
             do {
@@ -345,9 +376,11 @@ final class ChairStore {
             }
         case .unreadable(_, let reason):
             problem = reason
+        case .setAside(let record, let reason):
+            setAside = SetAside(reason: reason, unverified: try? SubmissionRecord.decode(record))
         }
         return Message(
             number: number, relaySequence: stored.relaySequence, receivedHour: stored.receivedHour,
-            chain: stored.chain, submission: submission, problem: problem, events: stored.events)
+            chain: stored.chain, submission: submission, problem: problem, setAside: setAside, events: stored.events)
     }
 }

@@ -11,8 +11,9 @@ import Sodium
 ///     u8 version (1) || i64 relay_sequence || u8 len || received_hour || chain (32)
 ///     || u8 kind (`ContentKind`) || u32 len || content || u32 len || events (JSON)
 ///
-/// where `content` is the record, or, when unreadable, the reason in UTF-8, a zero byte and the
-/// envelope; `events` is the JSON array of `WorkflowEvent`s, oldest first.
+/// where `content` is the record; or, when unreadable, the reason in UTF-8, a zero byte and the
+/// envelope; or, when set aside, the `SetAsideReason` as JSON, a zero byte and the record;
+/// `events` is the JSON array of `WorkflowEvent`s, oldest first.
 struct StoredMessage {
     var relaySequence: Int64
     var receivedHour: String
@@ -26,6 +27,7 @@ struct StoredMessage {
     enum ContentKind: UInt8 {
         case record = 1
         case unreadable = 2
+        case setAside = 3
     }
 
     /// Why a row's plaintext could not be read.
@@ -43,6 +45,16 @@ struct StoredMessage {
         case .unreadable(let envelope, let problem):
             kind = .unreadable
             contentBytes = SecretBytes(copying: Array(problem.utf8) + [0] + envelope)
+        case .setAside(let record, let reason):
+            kind = .setAside
+            let reasonBytes = Array(try JSONEncoder().encode(reason))
+            contentBytes = SecretBytes(count: reasonBytes.count + 1 + record.count) {
+                (output: UnsafeMutableRawBufferPointer) in
+                output.copyBytes(from: reasonBytes + [0])
+                record.withUnsafeBytes {
+                    UnsafeMutableRawBufferPointer(rebasing: output[(reasonBytes.count + 1)...]).copyMemory(from: $0)
+                }
+            }
         }
         let eventBytes = SecretBytes(copying: try JSONEncoder().encode(events))
         var head: [UInt8] = [Self.version]
@@ -88,6 +100,12 @@ struct StoredMessage {
                 content = .unreadable(
                     envelope: Array(contentBytes[min(zero + 1, contentBytes.count)...]),
                     problem: String(decoding: contentBytes[..<zero], as: UTF8.self))
+            case .setAside:
+                guard let zero = contentBytes.firstIndex(of: 0) else { throw Malformed() }
+                let reason = try JSONDecoder().decode(SetAsideReason.self, from: Data(contentBytes[..<zero]))
+                content = .setAside(
+                    record: SecretBytes(copying: contentBytes[(zero + 1)...]),
+                    reason: reason)
             }
             let events = try JSONDecoder().decode([WorkflowEvent].self, from: Data(try take(Int(try number(4)))))
             guard offset == bytes.count else { throw Malformed() }

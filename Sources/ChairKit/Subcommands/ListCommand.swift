@@ -8,7 +8,9 @@ struct ListCommand: ChairSubcommand {
         commandName: "list",
         abstract: "List the messages you have pulled.",
         discussion: """
-            A * before a number marks a message not read yet with 'chair read'. Times are in \
+            A * before a number marks a message not read yet with 'chair read'. Envelopes set aside by \
+            'chair pull' (ones anyone could have sent, which nothing vouches for) are listed only with \
+            --set-aside. Times are in \
             your computer's time zone, named in the heading.
 
             Example:
@@ -52,20 +54,36 @@ struct ListCommand: ChairSubcommand {
         })
     var since: String?
 
+    @Flag(help: "List the envelopes set aside instead: ones anyone could have sent, which nothing vouches for.")
+    var setAside = false
+
     func execute() throws(ChairError) {
-        let filter = MessageFilter(status: status, kind: kind, sinceDay: since)
-        let messages = try store.unlock(options).fetchMessagesForChair().filter(filter.matches)
-        guard !messages.isEmpty else {
-            printStatus(filter.isEmpty ? "chair: no messages yet" : "chair: no messages match")
-            printStatus(
-                filter.isEmpty ? "hint: run 'chair pull --relay URL' to fetch new ones" : "hint: loosen the filters")
-            return
+        let filter = MessageFilter(status: status, kind: kind, sinceDay: since, setAside: setAside)
+        let all = try store.unlock(options).fetchMessagesForChair()
+        let messages = all.filter(filter.matches)
+        if messages.isEmpty {
+            if setAside {
+                printStatus("chair: nothing was set aside")
+            } else {
+                printStatus(filter.isEmpty ? "chair: no messages yet" : "chair: no messages match")
+                printStatus(
+                    filter.isEmpty
+                        ? "hint: run 'chair pull --relay URL' to fetch new ones" : "hint: loosen the filters")
+            }
+        } else {
+            print(MessageTable.render(messages), terminator: "")
+            let unread = messages.filter(\.isUnread).count
+            if unread > 0, !setAside {
+                printStatus(
+                    "chair: * marks the \(unread == 1 ? "message" : "\(unread) messages") not read yet ('chair read N')"
+                )
+            }
         }
-        print(MessageTable.render(messages), terminator: "")
-        let unread = messages.filter(\.isUnread).count
-        if unread > 0 {
+        let setAsideCount = all.filter { $0.setAside != nil }.count
+        if !setAside, setAsideCount > 0 {
             printStatus(
-                "chair: * marks the \(unread == 1 ? "message" : "\(unread) messages") not read yet ('chair read N')")
+                "chair: \(setAsideCount) \(setAsideCount == 1 ? "envelope was" : "envelopes were") set aside and "
+                    + "\(setAsideCount == 1 ? "is" : "are") not listed ('chair list --set-aside')")
         }
     }
 }

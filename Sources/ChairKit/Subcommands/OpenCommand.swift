@@ -1,6 +1,7 @@
 import ArgumentParser
 import Envelope
 import Foundation
+import Sodium
 
 /// `chair open`: opens one envelope from a file or standard input and shows what is inside.
 struct OpenCommand: ChairSubcommand {
@@ -28,12 +29,35 @@ struct OpenCommand: ChairSubcommand {
             throw Self.explain(error, file: file)
         }
         let identity = try options.unlock()
+        let record: SecretBytes
+        let submission: Submission
         do {
-            let submission = try Envelope.open(envelope, with: identity.encryption)
-            print(SubmissionText.render(submission), terminator: "")
+            record = try Envelope.openRecord(envelope, with: identity.encryption)
         } catch {
             throw Self.explain(error, file: file)
         }
+        // The same rules as a pull: a canary is never shown as a person's message.
+        switch RecordTriage.ofRecord(record) {
+        case .canary:
+            printStatus(
+                "chair: \(Self.source(file)) is a delivery canary (a reader's test message), not a person's message")
+            printStatus("hint: 'chair canary status' shows whether yours arrived; 'chair pull' sets canaries aside")
+            return
+        case .setAside(let reason):
+            if case .recordFailure(let failure) = reason { throw Self.explain(.recordFailure(failure), file: file) }
+            return
+        case .message:
+            do {
+                submission = try SubmissionRecord.decode(record)
+            } catch {
+                throw Self.explain(error, file: file)
+            }
+        }
+        print(SubmissionText.render(submission), terminator: "")
+    }
+
+    private static func source(_ file: String) -> String {
+        file == "-" ? "the envelope on standard input" : file
     }
 
     private func readInput() throws(ChairError) -> [UInt8] {
@@ -44,7 +68,7 @@ struct OpenCommand: ChairSubcommand {
     }
 
     static func explain(_ error: EnvelopeError, file: String) -> ChairError {
-        let source = file == "-" ? "the envelope on standard input" : file
+        let source = source(file)
         switch error {
         case .notAddressedToThisIdentity:
             return ChairError(

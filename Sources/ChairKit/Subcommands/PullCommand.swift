@@ -116,6 +116,12 @@ struct PullCommand: AsyncChairSubcommand {
                 "\(notForYou) could not be opened; they are kept, and 'chair list' marks them",
                 hint: "they may have been sealed before you were added, or to an old key; 'chair read N' shows why")
         }
+        for envelope in outcome.setAside { printStatus(SetAsideText.pulled(envelope)) }
+        if let first = outcome.setAside.first { printStatus(SetAsideText.pulledHint(first: first.number)) }
+        if let pattern = outcome.setAsidePattern {
+            let (message, hint) = SetAsideText.pattern(pattern)
+            printWarning(message, hint: hint)
+        }
         if let behind = outcome.relayBehind {
             printWarning(
                 behind, hint: "give the relay's host the newest recipients.set ('chair recipients show' checks it)")
@@ -135,13 +141,6 @@ struct PullCommand: AsyncChairSubcommand {
                 "the relay's history is broken: \(problem)",
                 hint:
                     "everything before the break is stored; tell the relay's host, and once you have looked into it run 'chair pull --accept-break'"
-            )
-        }
-        if let problem = outcome.recipientProblem {
-            throw ChairError(
-                "stopped: \(problem)",
-                hint:
-                    "everything before it is stored; tell the group and the relay's host, and once you have looked into it run 'chair pull --accept-break'"
             )
         }
         if outcome.stored > 0 { printStatus("hint: run 'chair list' to see them") }

@@ -8,10 +8,13 @@ struct MessageFilter {
     var kind: Submission.Kind?
     /// "YYYY-MM-DD"; hours are compared as text, which sorts like time.
     var sinceDay: String?
+    /// Set-aside envelopes only, instead of never: they are not messages anyone vouches for.
+    var setAside = false
 
-    var isEmpty: Bool { status == nil && kind == nil && sinceDay == nil }
+    var isEmpty: Bool { status == nil && kind == nil && sinceDay == nil && !setAside }
 
     func matches(_ message: ChairStore.Message) -> Bool {
+        guard (message.setAside != nil) == setAside else { return false }
         if let status, message.status != status { return false }
         if let kind, message.submission?.kind != kind { return false }
         if let sinceDay, message.receivedHour < sinceDay { return false }
