@@ -236,3 +236,31 @@ def test_one_client_flooding_gets_429_and_others_still_get_through(relay_factory
     other = {"X-Forwarded-For": "198.51.100.2", **FORM}
     assert request(relay, "POST", "/submit", form(("form_token", token), ("message", "hello")), other) == 200
     assert stored_rows(relay) == 6
+
+
+def test_an_http_1_0_connection_is_closed_after_its_answer(relay_factory):
+    """HTTP/1.0 keeps a connection only when asked (`Connection: keep-alive`): otherwise the relay
+    closes it once it has answered, instead of holding it until the head deadline."""
+    relay = relay_factory(head_timeout_seconds=10)
+    port = int(relay.address.rsplit(":", 1)[1])
+
+    def seconds_until_closed(request):
+        with socket.create_connection(("127.0.0.1", port), timeout=15) as sock:
+            sock.sendall(request)
+            started = time.monotonic()
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+            return answer, time.monotonic() - started
+
+    answer, seconds = seconds_until_closed(b"GET /healthz HTTP/1.0\r\n\r\n")
+    assert re.match(rb"HTTP/1\.[01] 2", answer), answer[:100]
+    assert seconds < 2, f"the connection stayed open {seconds:.1f} s after the answer"
+    answer, seconds = seconds_until_closed(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n")
+    assert b"form_token" in answer and seconds < 2, seconds
+    # Asked to keep it, and so for HTTP/1.1: open until the client or a deadline ends it.
+    with socket.create_connection(("127.0.0.1", port), timeout=3) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        assert re.match(rb"HTTP/1\.[01] 2", sock.recv(65536))
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert re.match(rb"HTTP/1\.[01] 2", sock.recv(65536))

@@ -44,11 +44,16 @@ def test_the_torrc_snippet_is_valid_for_debians_tor():
         text = (ROOT / "deploy" / "tor" / "torrc").read_text()
         directory = "HiddenServiceDir /var/lib/tor/blind-relay/\n"
         assert text.count(directory) == 1 and "HiddenServicePort 80 127.0.0.1:8081" in text
+        # Floods are stopped where Tor can still tell circuits apart (nginx sees one address).
+        for defence in ["HiddenServiceEnableIntroDoSDefense 1", "HiddenServicePoWDefensesEnabled 1",
+                        "HiddenServiceMaxStreams 32", "HiddenServiceMaxStreamsCloseCircuit 1"]:
+            assert defence in text, defence
         (folder / "torrc").write_text(text.replace(directory, f"HiddenServiceDir {folder}/hidden/\n")
                                       + f"DataDirectory {folder}/data\n")
         result = subprocess.run(["tor", "--verify-config", "-f", str(folder / "torrc")], capture_output=True,
                                 text=True)
         assert result.returncode == 0 and "Configuration was valid" in result.stdout, result.stdout
+        assert "[warn]" not in result.stdout.replace("[warn] You are running Tor as root", ""), result.stdout
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

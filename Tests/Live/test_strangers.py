@@ -165,3 +165,35 @@ def test_chair_open_never_shows_a_canary_or_a_broken_record_as_a_message(relay, 
     person = tmp_path / "person.envelope"
     person.write_bytes(seal_envelope(keys, record([(0x01, b"a person's words"), (0x90, digest)])))
     assert "a person's words" in relay.chair("open", str(person)).stdout.decode()
+
+
+def test_newcomers_get_through_a_flood_of_valid_posts_from_many_addresses(relay_factory):
+    """Thirty addresses each post valid forms as fast as they can, draining the intake budget;
+    twenty people posting for the first time during the flood still get through, since the last
+    quarter of the intake is kept for newcomers (ClientRateLimiter)."""
+    relay = relay_factory(client_address_header="X-Forwarded-For", client_burst=10,
+                          client_submissions_per_hour=60, intake_burst=100, intake_submissions_per_minute=30)
+    connection = http.client.HTTPConnection("127.0.0.1", port_of(relay.address), timeout=10)
+
+    def post(address, text):
+        connection.request("GET", "/", headers={"X-Forwarded-For": address})
+        page = connection.getresponse().read().decode()
+        token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+        connection.request("POST", "/submit", body=urllib.parse.urlencode({"form_token": token, "message": text}),
+                           headers={"Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-For": address})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+
+    flooders = [f"198.51.100.{index}" for index in range(1, 31)]
+    flood = [post(flooders[index % 30], "flood") for index in range(300)]
+    newcomers = []
+    for index in range(20):
+        newcomers.append(post(f"203.0.113.{index + 1}", f"a newcomer {index}"))
+        flood += [post(flooders[(index * 5 + step) % 30], "flood") for step in range(5)]
+    accepted = newcomers.count(200)
+    print(f"newcomers accepted during the flood: {accepted} of 20; flood posts accepted: {flood.count(200)} "
+          f"of {len(flood)}")
+    assert accepted == 20, newcomers
+    assert flood.count(200) <= 90, flood.count(200)
+    connection.close()

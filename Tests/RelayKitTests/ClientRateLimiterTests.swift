@@ -37,6 +37,23 @@ struct ClientRateLimiterTests {
         #expect(limiter.admit(clientAddress: "another") == .allowed)
     }
 
+    @Test("a client posting again and again leaves the last quarter of the intake to newcomers")
+    func newcomersKeepAReserve() async {
+        let clock = TestClock()
+        let limits = ClientRateLimiter.Limits(clientBurst: 100, clientPerHour: 60, intakeBurst: 8, intakePerMinute: 1)
+        let limiter = ClientRateLimiter(limits: limits) { clock.now }
+        // The first post is a newcomer's; the next five take the intake down to its reserve of two.
+        for _ in 0..<6 { #expect(limiter.admit(clientAddress: "flooding") == .allowed) }
+        #expect(limiter.admit(clientAddress: "flooding") == .intakeLimited)
+        // Two people who have not posted get the reserve; then the intake is spent for everyone.
+        #expect(limiter.admit(clientAddress: "first newcomer") == .allowed)
+        #expect(limiter.admit(clientAddress: "second newcomer") == .allowed)
+        #expect(limiter.admit(clientAddress: "third newcomer") == .intakeLimited)
+        // A client whose bucket is full again is a newcomer again.
+        clock.advance(3600 * 2)
+        #expect(limiter.admit(clientAddress: "first newcomer") == .allowed)
+    }
+
     @Test("nothing about a client outlives the key's rotation")
     func rotationForgetsEveryone() async {
         let clock = TestClock()

@@ -75,14 +75,20 @@ public func buildApplication(
     let bodyTimeout = TimeAmount.seconds(Int64(configuration.bodyTimeoutSeconds))
     return Application(
         router: router,
-        server: .http1(
-            configuration: .init(
-                additionalChannelHandlers: [RequestDeadlineHandler(headTimeout: headTimeout, bodyTimeout: bodyTimeout)],
-                idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)),
-                httpDecoderConfiguration: .init(
-                    maxHeaderFieldSize: configuration.maximumHeaderBytes,
-                    maxHeaderListSize: configuration.maximumHeaderBytes,
-                    maxHeaderFieldCount: configuration.maximumHeaderCount))),
+        server: HTTPServerBuilder { responder in
+            ClosingHTTP1Channel(
+                http1: HTTP1Channel(
+                    responder: responder,
+                    configuration: .init(
+                        additionalChannelHandlers: [
+                            RequestDeadlineHandler(headTimeout: headTimeout, bodyTimeout: bodyTimeout)
+                        ],
+                        idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)),
+                        httpDecoderConfiguration: .init(
+                            maxHeaderFieldSize: configuration.maximumHeaderBytes,
+                            maxHeaderListSize: configuration.maximumHeaderBytes,
+                            maxHeaderFieldCount: configuration.maximumHeaderCount))))
+        },
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: nil,
             availableConnectionsDelegate: MaximumAvailableConnections(configuration.maximumConnections)),

@@ -4,6 +4,12 @@ import Synchronization
 
 /// Token buckets per client, and one for the whole intake, kept only in memory.
 ///
+/// The last quarter of the intake's budget is kept for newcomers: a client that has posted
+/// recently (its bucket not yet full again) may not spend it. So valid posts from many
+/// addresses, each posting again and again, drain the budget only down to that quarter, and a
+/// person posting for the first time still gets through; an attacker then needs a fresh
+/// address for every post that reaches the reserve.
+///
 /// A client is known only by a keyed BLAKE2b hash of its address; the key is random, never
 /// written, and replaced at least daily, when every bucket is forgotten. So nothing about a
 /// client outlives the rotation, and the table cannot be matched against anything else.
@@ -28,6 +34,8 @@ final class ClientRateLimiter: Sendable {
         var maximumClients = 100_000
         /// How long a hashing key lives.
         var keyLifetime: Double = 24 * 3600
+        /// The share of the intake's budget that only newcomers may spend.
+        var newcomerShare = 0.25
     }
 
     private struct Bucket: Sendable {
@@ -79,6 +87,11 @@ final class ClientRateLimiter: Sendable {
             guard bucket.tokens >= 1 else {
                 state.clients[id] = bucket
                 return .clientLimited
+            }
+            let hasPostedRecently = bucket.tokens < limits.clientBurst
+            if hasPostedRecently, state.intake.tokens < limits.intakeBurst * limits.newcomerShare + 1 {
+                state.clients[id] = bucket
+                return .intakeLimited
             }
             bucket.tokens -= 1
             if state.clients[id] != nil || state.clients.count < limits.maximumClients {
