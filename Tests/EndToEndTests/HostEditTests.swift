@@ -29,7 +29,8 @@ struct HostEditTests {
         #expect(pulled.status == 0, "\(pulled.standardError)")
         #expect(
             pulled.standardError.contains(
-                "the relay's envelope 2 arrived damaged: sealed to you, but changed after sealing; kept, unread"),
+                "the relay's envelope 2 arrived damaged: sealed to you, but what it holds does not open; it was changed after sealing"
+            ),
             "\(pulled.standardError)")
         #expect(!pulled.standardError.contains("old key"))
     }

@@ -107,8 +107,11 @@ struct PullCommand: AsyncChairSubcommand {
         if !outcome.damaged.isEmpty {
             let which = outcome.damaged.map(String.init).joined(separator: ", ")
             printWarning(
-                "the relay's envelope \(which) arrived damaged: sealed to you, but changed after sealing; kept, unread",
-                hint: "tell the relay's host; 'chair list' marks it")
+                "the relay's envelope \(which) arrived damaged: sealed to you, but what it holds does not open; it was "
+                    + "changed after sealing, or sent that way by whoever posted it; kept, unread",
+                hint:
+                    "'chair list' marks it; anyone can post a damaged envelope to the form, so tell the relay's host only if it happens often"
+            )
         }
         let notForYou = outcome.unreadable - outcome.damaged.count
         if notForYou > 0 {
