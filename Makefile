@@ -79,7 +79,8 @@ bench-smoke:
 
 # Optimized, with the Swift runtime linked in: runs on any Debian 12 x86-64 with libsodium23 and
 # libsqlite3-0, no toolchain. Its own build folder, so the debug build is left alone.
-# Foundation's networking (the chair's pulls) links libcurl, which stays a shared library.
+# Foundation's networking module (the chair describes its requests as URLRequests) links libcurl, which
+# stays a shared library; the requests themselves go through AsyncHTTPClient.
 RELEASE_BUILD := .build-release
 RELEASE_PACKAGES := libcurl4-openssl-dev
 release: deps

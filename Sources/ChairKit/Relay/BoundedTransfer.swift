@@ -1,5 +1,7 @@
-import Dispatch
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -7,24 +9,34 @@ import Foundation
 
 /// One HTTP exchange with a relay the chair cannot trust (its software changed, or an address
 /// typed wrong): the answer is read up to a bound and no further, the whole exchange has one
-/// deadline (URLSession's own timeout is an idle timeout, which a trickle of bytes never trips),
-/// and redirects are followed only as the caller allows. Foundation's `data(for:)` does none of
-/// these: it reads a whole answer into memory and follows a redirect to any host.
+/// deadline, and redirects are followed only as the caller allows.
+///
+/// AsyncHTTPClient rather than Foundation's URLSession: on Linux, URLSession's `data(for:)`
+/// reads a whole answer into memory, follows a redirect to any host, and its timeout is an idle
+/// timeout; even through a delegate that cancels at a bound, libcurl's thread reads on ahead of
+/// the delegate with nothing to slow it (a 1 GiB answer cost 150 MiB under load). AsyncHTTPClient
+/// reads the body with backpressure, so nothing past the bound is taken off the socket.
 enum BoundedTransfer {
     /// Which redirects an exchange follows.
     enum Redirects: Sendable {
         /// None: a signed request goes only where the chair sent it.
         case none
-        /// Only to the same scheme, host and port, as a browser's visit of one site would.
+        /// Only to the same scheme, host and port, as a browser's visit of one site would, at
+        /// most `maximumRedirects` times.
         case sameOrigin
     }
 
-    /// The answer, whatever its status. A redirect refused is an answer with its 3xx status
+    /// The answer, whatever its status. A redirect not followed is an answer with its 3xx status
     /// and `Location`.
     struct Answer: Sendable {
         let status: Int
         let data: Data
-        let response: HTTPURLResponse?
+        let headers: HTTPHeaders
+
+        /// The first value of header `name`, if any.
+        func header(_ name: String) -> String? { headers.first(name: name) }
+        /// The body as UTF-8 text, any invalid bytes replaced.
+        var text: String { String(decoding: data, as: UTF8.self) }
     }
 
     /// Why an exchange gave no answer.
@@ -33,121 +45,98 @@ enum BoundedTransfer {
         case tooLarge(limit: Int)
         /// The whole exchange took longer than its deadline.
         case deadlinePassed(seconds: Int)
-        /// No connection, or the connection failed; the system's words.
+        /// No connection, or the connection failed; what went wrong.
         case unreachable(String)
     }
 
-    /// Sends `request` and reads at most `limit` bytes of the answer, all within `seconds`.
+    static let maximumRedirects = 5
+
+    /// One client for the process: it follows no redirect itself (`send` decides), and is never
+    /// shut down, as the process ends with it.
+    private static let client = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+        configuration: HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(30)), decompression: .disabled))
+
+    /// Sends `request` and reads at most `limit` bytes of the answer, all (redirects included)
+    /// within `seconds`.
     static func send(_ request: URLRequest, limit: Int, seconds: Int, redirects: Redirects) async throws(Failure)
         -> Answer
     {
-        let transfer = Transfer(limit: limit, seconds: seconds, redirects: redirects, origin: request.url)
-        let result = await transfer.run(request)
-        return try result.get()
-    }
-}
-
-/// The delegate of one exchange's own session: it counts bytes as they arrive, cancels at the
-/// bound or the deadline, and answers redirects. URLSession calls it on its own queue, so its
-/// state is behind a lock.
-private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    typealias Outcome = Result<BoundedTransfer.Answer, BoundedTransfer.Failure>
-
-    private let limit: Int
-    private let seconds: Int
-    private let redirects: BoundedTransfer.Redirects
-    private let origin: URL?
-    private let lock = NSLock()
-    private var received = Data()
-    private var failure: BoundedTransfer.Failure?
-    private var continuation: CheckedContinuation<Outcome, Never>?
-    private var task: URLSessionDataTask?
-
-    init(limit: Int, seconds: Int, redirects: BoundedTransfer.Redirects, origin: URL?) {
-        self.limit = max(limit, 0)
-        self.seconds = max(seconds, 1)
-        self.redirects = redirects
-        self.origin = origin
-    }
-
-    func run(_ request: URLRequest) async -> Outcome {
-        var request = request
-        // The idle timeout stays as a second line; the deadline below is the one that counts.
-        request.timeoutInterval = TimeInterval(seconds)
-        let session = URLSession(configuration: .ephemeral, delegate: self, delegateQueue: nil)
-        defer { session.finishTasksAndInvalidate() }
-        let task = session.dataTask(with: request)
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                lock.withLock {
-                    self.continuation = continuation
-                    self.task = task
+        let seconds = max(seconds, 1)
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        var current = request
+        var answer = try await exchange(current, limit: limit, deadline: deadline, seconds: seconds)
+        guard redirects == .sameOrigin else { return answer }
+        for _ in 0..<maximumRedirects {
+            guard (300...399).contains(answer.status), let location = answer.header("Location"),
+                let target = URL(string: location, relativeTo: current.url)?.absoluteURL,
+                sameOrigin(request.url, target)
+            else { return answer }
+            // 307 and 308 repeat the request as it was; the others fetch the new address.
+            if answer.status == 307 || answer.status == 308 {
+                current.url = target
+            } else {
+                current = URLRequest(url: target)
+                for (name, value) in request.allHTTPHeaderFields ?? [:]
+                where name.lowercased() != "content-type" {
+                    current.setValue(value, forHTTPHeaderField: name)
                 }
-                DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds)) { [weak self] in
-                    self?.stop(.deadlinePassed(seconds: self?.seconds ?? 0))
-                }
-                task.resume()
             }
-        } onCancel: {
-            stop(.unreachable("the request was cancelled"))
+            answer = try await exchange(current, limit: limit, deadline: deadline, seconds: seconds)
+        }
+        return answer
+    }
+
+    /// One request and its answer, read with backpressure up to `limit`, raced against `deadline`.
+    private static func exchange(
+        _ request: URLRequest, limit: Int, deadline: ContinuousClock.Instant, seconds: Int
+    ) async throws(Failure) -> Answer {
+        guard let url = request.url?.absoluteString else { throw .unreachable("the address cannot be used") }
+        var outgoing = HTTPClientRequest(url: url)
+        outgoing.method = HTTPMethod(rawValue: request.httpMethod ?? "GET")
+        for (name, value) in request.allHTTPHeaderFields ?? [:] { outgoing.headers.add(name: name, value: value) }
+        if let body = request.httpBody { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
+        let limit = max(limit, 0)
+        let prepared = outgoing
+        let outcome: Result<Answer?, any Error>
+        do {
+            let first = try await withThrowingTaskGroup(of: Answer?.self) { group in
+                group.addTask {
+                    let response = try await client.execute(prepared, deadline: .now() + .seconds(Int64(seconds)))
+                    let body = try await response.body.collect(upTo: limit)
+                    return Answer(
+                        status: Int(response.status.code), data: Data(body.readableBytesView), headers: response.headers)
+                }
+                group.addTask {
+                    try await Task.sleep(until: deadline)
+                    return nil
+                }
+                // The first to finish decides; the other is cancelled (a cancelled request is
+                // closed, and what it had read is dropped).
+                let first = try await group.next() ?? nil
+                group.cancelAll()
+                return first
+            }
+            outcome = .success(first)
+        } catch {
+            outcome = .failure(error)
+        }
+        switch outcome {
+        case .success(let answer?): return answer
+        case .success(nil): throw .deadlinePassed(seconds: seconds)
+        case .failure(let error): throw classify(error, limit: limit, seconds: seconds)
         }
     }
 
-    /// Ends the exchange with `failure` unless it has already ended.
-    private func stop(_ failure: BoundedTransfer.Failure) {
-        let task = lock.withLock { () -> URLSessionDataTask? in
-            guard continuation != nil, self.failure == nil else { return nil }
-            self.failure = failure
-            return self.task
+    /// What an error from the client means for the chair.
+    private static func classify(_ error: any Error, limit: Int, seconds: Int) -> Failure {
+        if error is NIOTooManyBytesError { return .tooLarge(limit: limit) }
+        if let client = error as? HTTPClientError {
+            if client == .deadlineExceeded || client == .readTimeout { return .deadlinePassed(seconds: seconds) }
+            if client == .connectTimeout { return .unreachable("no answer to the connection within 30 seconds") }
         }
-        task?.cancel()
-    }
-
-    func urlSession(
-        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
-    ) {
-        // A declared length past the bound is refused before a byte of the body is read.
-        if response.expectedContentLength > Int64(limit) {
-            stop(.tooLarge(limit: limit))
-            completionHandler(.cancel)
-            return
-        }
-        completionHandler(.allow)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        let overflowing = lock.withLock { () -> Bool in
-            guard failure == nil else { return false }
-            guard data.count <= limit - received.count else { return true }
-            received.append(data)
-            return false
-        }
-        if overflowing { stop(.tooLarge(limit: limit)) }
-    }
-
-    func urlSession(
-        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
-    ) {
-        switch redirects {
-        case .none:
-            completionHandler(nil)
-        case .sameOrigin:
-            completionHandler(Self.sameOrigin(origin, request.url) ? request : nil)
-        }
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        let (continuation, result) = lock.withLock { () -> (CheckedContinuation<Outcome, Never>?, Outcome) in
-            let waiting = self.continuation
-            self.continuation = nil
-            if let failure { return (waiting, .failure(failure)) }
-            if let error { return (waiting, .failure(.unreachable(error.localizedDescription))) }
-            let response = task.response as? HTTPURLResponse
-            return (waiting, .success(.init(status: response?.statusCode ?? 0, data: received, response: response)))
-        }
-        continuation?.resume(returning: result)
+        return .unreachable("\(error)")
     }
 
     /// Whether two addresses share scheme, host and port (the scheme's default when absent).

@@ -10,14 +10,7 @@ enum PublicFetch {
     /// A common browser's, so the chair's requests do not stand out in a proxy's log.
     static let userAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
-    struct Answer {
-        let status: Int
-        let data: Data
-        let response: HTTPURLResponse?
-
-        var text: String { String(decoding: data, as: UTF8.self) }
-        func header(_ name: String) -> String? { response?.value(forHTTPHeaderField: name) }
-    }
+    typealias Answer = BoundedTransfer.Answer
 
     /// Sends `request`; a failure to reach the relay is the chair's error, with `hint`.
     static func send(_ request: URLRequest, relay: String, hint: String) async throws(ChairError) -> Answer {
@@ -27,9 +20,8 @@ enum PublicFetch {
         let failure: BoundedTransfer.Failure
         do {
             // A page and its scripts are far smaller than this; a redirect stays on the relay's site.
-            let answer = try await BoundedTransfer.send(
+            return try await BoundedTransfer.send(
                 request, limit: Self.largestAnswer, seconds: RelayClient.deadlineSeconds, redirects: .sameOrigin)
-            return Answer(status: answer.status, data: answer.data, response: answer.response)
         } catch {
             failure = error
         }

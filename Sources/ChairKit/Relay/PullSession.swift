@@ -12,7 +12,8 @@ struct PullSession {
     let acceptBreak: Bool
 
     /// Envelopes asked for at once. Each answer is read only up to what this many envelopes of
-    /// the largest size class can hold (`RelayClient.AnswerLimit`), about 22 MiB at 250.
+    /// the largest size class can hold, with the lost ranges a page repeats
+    /// (`RelayClient.AnswerLimit`): about 26 MiB at 250.
     static let pageSize = 250
 
     /// What a pull did, for the summary line.

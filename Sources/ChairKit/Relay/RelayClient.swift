@@ -178,7 +178,7 @@ struct RelayClient {
         case 200: return
         case 300...399:
             // Followed, a redirect would carry the chair's signature to wherever it points.
-            let target = answer.response?.value(forHTTPHeaderField: "Location") ?? "another address"
+            let target = answer.header("Location") ?? "another address"
             throw ChairError(
                 "the relay answered \(step.words) with a redirect to \(SubmissionText.safeForTerminal(target)), "
                     + "which the chair's tool never follows",
