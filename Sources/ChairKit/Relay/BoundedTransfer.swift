@@ -106,7 +106,8 @@ enum BoundedTransfer {
                     let response = try await client.execute(prepared, deadline: .now() + .seconds(Int64(seconds)))
                     let body = try await response.body.collect(upTo: limit)
                     return Answer(
-                        status: Int(response.status.code), data: Data(body.readableBytesView), headers: response.headers)
+                        status: Int(response.status.code), data: Data(body.readableBytesView), headers: response.headers
+                    )
                 }
                 group.addTask {
                     try await Task.sleep(until: deadline)
