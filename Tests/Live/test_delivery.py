@@ -79,6 +79,17 @@ def test_chair_and_deputy_each_get_every_message_in_either_order(relay_factory):
     assert "pulled 0 new messages" in pull(relay)
 
 
+def pass_on(handler, target, body):
+    """Sends what `handler` received on to the relay at `target`; returns its response and body."""
+    connection = http.client.HTTPConnection("127.0.0.1", port_of(target), timeout=30)
+    headers = {name: value for name, value in handler.headers.items() if name.lower() != "host"}
+    connection.request(handler.command, handler.path, body=body or None, headers=headers)
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    return response, data
+
+
 class DroppingProxy:
     """An HTTP proxy in front of a relay that answers the first acknowledgement itself with a
     502, without passing it on: the relay never hears it, as when a connection drops."""
@@ -101,17 +112,12 @@ class DroppingProxy:
                     self.end_headers()
                     self.wfile.write(b'{"error":"dropped by the proxy."}')
                     return
-                connection = http.client.HTTPConnection("127.0.0.1", port_of(target), timeout=30)
-                headers = {name: value for name, value in self.headers.items() if name.lower() != "host"}
-                connection.request(self.command, self.path, body=body or None, headers=headers)
-                response = connection.getresponse()
-                data = response.read()
+                response, data = pass_on(self, target, body)
                 self.send_response(response.status)
                 self.send_header("Content-Type", response.getheader("Content-Type", "application/json"))
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
-                connection.close()
 
             do_GET = forward
             do_POST = forward

@@ -2,7 +2,6 @@
 address typed wrong. A proxy in front of a real relay answers as such a relay would (a number
 past Int64, an endless answer, a trickle, a redirect to another host, tens of thousands of lost
 ranges), and the real `chair` must neither crash nor hang nor hold what it is sent."""
-import http.client
 import http.server
 import json
 import os
@@ -12,7 +11,7 @@ import threading
 import time
 
 from conftest import BIN, PASSPHRASE
-from test_delivery import port_of, pull, submit
+from test_delivery import pass_on, pull, submit
 
 
 class HostileProxy:
@@ -92,12 +91,7 @@ class HostileProxy:
                         return
                 except (BrokenPipeError, ConnectionResetError):
                     return
-                connection = http.client.HTTPConnection("127.0.0.1", port_of(target), timeout=30)
-                headers = {name: value for name, value in self.headers.items() if name.lower() != "host"}
-                connection.request(self.command, self.path, body=body or None, headers=headers)
-                response = connection.getresponse()
-                data = response.read()
-                connection.close()
+                response, data = pass_on(self, target, body)
                 if self.path.startswith("/api/v1/acknowledge") and proxy.mode == "deleted-int64-max":
                     data = json.dumps({"deleted": 9223372036854775807, "acknowledged": 1}).encode()
                 if envelopes and proxy.mode == "lost-ranges" and response.status == 200:
