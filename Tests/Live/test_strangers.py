@@ -114,6 +114,14 @@ def test_a_strangers_envelopes_never_stop_delivery_for_chair_or_deputy(relay_fac
     # Statistics and contact lists never count them.
     stats = json.loads(relay.chair("stats", "--json", "--threshold", "1").stdout.decode())
     assert {row["kind"]: row["count"] for row in stats["byKind"]}.get("message") == 4, stats
+    # A backup restored on another computer carries them, still set aside.
+    backup = relay.folder / "usb" / "backup.chair"
+    relay.chair("backup", str(backup))
+    elsewhere = relay.folder / "new-laptop" / "identity"
+    relay.chair("restore", str(backup), identity=elsewhere)
+    aside = relay.chair("list", "--set-aside", identity=elsewhere).stdout.decode()
+    assert [line.split()[0] for line in aside.splitlines()[1:]] == ["2", "*4", "*5", "*7"], aside
+    assert "stranger" not in relay.chair("list", identity=elsewhere).stdout.decode()
 
 
 def test_when_most_of_what_arrives_is_set_aside_the_pull_says_the_relay_may_be_sealing_elsewhere(relay_factory):
