@@ -85,6 +85,9 @@ class HostileProxy:
                     if self.path == "/" and proxy.mode == "page-redirect-here":
                         self.answer(302, b"", [("Location", f"{proxy.address}/?lang=en")])
                         return
+                    if envelopes and proxy.mode == "escape-sequences":
+                        self.answer(500, json.dumps({"error": "\x1b]0;owned\x07\x1b[2J" + "x" * 5000}).encode())
+                        return
                     if envelopes and proxy.mode == "redirect":
                         location = f"http://127.0.0.1:{proxy.collector.server_address[1]}{self.path}"
                         self.answer(307, b"", [("Location", location)])
@@ -177,6 +180,12 @@ def test_a_hostile_relay_cannot_crash_hang_flood_or_redirect_the_chair(relay):
         code, said, _, _ = run_chair(relay, "pull")
         assert code == 1 and "with a redirect to http://127.0.0.1:" in said and "never follows" in said, said
         assert proxy.collector_hits == []
+
+        # An error answer's own words reach the terminal without their control characters, cut short.
+        proxy.mode = "escape-sequences"
+        code, said, _, _ = run_chair(relay, "pull")
+        assert code == 1 and "the relay answered with an error" in said, said
+        assert "\x1b" not in said and "\x07" not in said and len(said) < 2000, said
 
         # Sixty thousand lost ranges: named in a few lines, and stepped over in linear time (was 92 s).
         proxy.mode = "lost-ranges"

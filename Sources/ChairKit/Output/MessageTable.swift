@@ -11,13 +11,18 @@ enum MessageTable {
         let rows = messages.map { message in
             [
                 (message.isUnread ? "*" : "") + String(message.number), ReceivedText.short(message.receivedHour),
-                message.submission?.kind.rawValue ?? (message.setAside == nil ? "unreadable" : "set aside"),
+                kind(message),
                 message.submission.map { SubmissionText.categoryNames($0.categories) } ?? "",
                 message.status.rawValue,
                 firstLine(message),
             ]
         }
         return TextTable.render(headers: headers, rows: rows)
+    }
+
+    /// "message", "contact request", or what stands in a submission's place.
+    static func kind(_ message: ChairStore.Message) -> String {
+        message.submission?.kind.rawValue ?? (message.setAside == nil ? "unreadable" : "set aside")
     }
 
     static func firstLine(_ message: ChairStore.Message) -> String {

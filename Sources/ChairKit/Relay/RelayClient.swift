@@ -167,8 +167,14 @@ struct RelayClient {
         return answer.data
     }
 
+    /// The reason an error answer gives, as the relay's own words may be shown: no control
+    /// character reaches the chair's terminal, and no more than a line of it.
     private static func reason(_ data: Data, status: Int) -> String {
-        (try? JSONDecoder().decode([String: String].self, from: data))?["error"] ?? "status \(status)"
+        guard let said = (try? JSONDecoder().decode([String: String].self, from: data))?["error"] else {
+            return "status \(status)"
+        }
+        let shown = SubmissionText.safeForTerminal(said)
+        return shown.count > 200 ? String(shown.prefix(199)) + "…" : shown
     }
 
     /// The chair's error for any answer but 200.
@@ -180,8 +186,8 @@ struct RelayClient {
             // Followed, a redirect would carry the chair's signature to wherever it points.
             let target = answer.header("Location") ?? "another address"
             throw ChairError(
-                "the relay answered \(step.words) with a redirect to \(SubmissionText.safeForTerminal(target)), "
-                    + "which the chair's tool never follows",
+                "while \(step.words), the relay answered with a redirect to "
+                    + "\(SubmissionText.safeForTerminal(String(target.prefix(200)))), which the chair's tool never follows",
                 hint:
                     "use the relay's own address, as its host gave it (https and the exact name); if that is what you used, tell its host"
             )

@@ -48,7 +48,10 @@ struct FindCommand: ChairSubcommand {
                     "run 'chair pull' and try again; if it is still not found, the message did not reach the relay, or it was lost there: ask the person to send it again, and tell the relay's host"
             )
         }
-        let kind = found.submission?.kind.rawValue ?? "a message that could not be opened"
+        let kind =
+            found.submission?.kind.rawValue
+            ?? (found.setAside == nil
+                ? "a message that could not be opened" : "an envelope set aside, which nothing vouches for")
         print(
             "Receipt code \(wanted) is message \(found.number): \(kind), received \(ReceivedText.long(found.receivedHour)), status \(found.status.rawValue)."
         )

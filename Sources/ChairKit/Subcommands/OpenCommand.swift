@@ -44,8 +44,9 @@ struct OpenCommand: ChairSubcommand {
             printStatus("hint: 'chair canary status' shows whether yours arrived; 'chair pull' sets canaries aside")
             return
         case .setAside(let reason):
-            if case .recordFailure(let failure) = reason { throw Self.explain(.recordFailure(failure), file: file) }
-            return
+            // Only the record's own rules apply here, and they break as a record failure.
+            let rule = if case .recordFailure(let rule) = reason { rule } else { SetAsideText.reason(reason) }
+            throw Self.explain(.recordFailure(rule), file: file)
         case .message:
             do {
                 submission = try SubmissionRecord.decode(record)

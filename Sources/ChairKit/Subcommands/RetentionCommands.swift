@@ -168,7 +168,7 @@ enum Deletion {
     static func describe(_ message: ChairStore.Message) -> String {
         let notes = message.events.filter { if case .note = $0.change { true } else { false } }.count
         var parts = [
-            message.submission?.kind.rawValue ?? "unreadable", "received \(ReceivedText.long(message.receivedHour))",
+            MessageTable.kind(message), "received \(ReceivedText.long(message.receivedHour))",
             message.status.rawValue,
         ]
         if notes > 0 { parts.append("\(notes) \(notes == 1 ? "note" : "notes")") }
