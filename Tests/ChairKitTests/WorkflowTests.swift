@@ -1,3 +1,4 @@
+import Envelope
 import Foundation
 import Testing
 
@@ -42,6 +43,23 @@ struct WorkflowTests {
         #expect(MessageStatus(typed: "no-contact-possible") == .noContactPossible)
         #expect(MessageStatus(typed: "In_Progress") == .inProgress)
         #expect(MessageStatus(typed: "done") == nil)
+    }
+
+    @Test("only a contact request can be marked contacted, and only an unsettled one is open")
+    func rulesByKind() {
+        func message(_ submission: Submission?, _ statuses: [MessageStatus]) -> ChairStore.Message {
+            ChairStore.Message(
+                number: 1, relaySequence: 1, receivedHour: "2026-12-07T10", chain: [], submission: submission,
+                problem: nil, events: statuses.map { WorkflowEvent(date: Date(), change: .status($0)) })
+        }
+        var request = Submission(message: "please call")
+        request.contact = ContactRequest(method: .phone, details: "01632 960000")
+        #expect(message(Submission(message: "hello"), []).allowedNextStatuses == [.inProgress, .closed])
+        #expect(message(request, []).allowedNextStatuses == [.inProgress, .contacted, .noContactPossible, .closed])
+        #expect(message(nil, []).allowedNextStatuses == [.inProgress, .closed])
+        #expect(message(request, [.inProgress]).isOpenContactRequest)
+        #expect(!message(request, [.contacted]).isOpenContactRequest)
+        #expect(!message(Submission(message: "hello"), []).isOpenContactRequest)
     }
 
     @Test("month ranges include empty months and cross years")

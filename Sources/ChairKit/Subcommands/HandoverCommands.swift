@@ -62,9 +62,7 @@ struct ExportHandover: ChairSubcommand {
         guard var trust else {
             throw ChairError("this store has never pulled", hint: "run 'chair pull' first, then export")
         }
-        let open = try opened.fetchMessagesForChair().filter {
-            $0.submission?.kind == .contactRequest && $0.status.isOpen
-        }
+        let open = try opened.fetchMessagesForChair().filter(\.isOpenContactRequest)
         let file: [UInt8]
         do {
             file = try HandoverFile.make(

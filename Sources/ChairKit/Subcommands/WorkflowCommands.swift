@@ -29,15 +29,13 @@ struct StatusCommand: ChairSubcommand {
     func execute() throws(ChairError) {
         let opened = try store.unlock(options)
         let message = try opened.fetchMessageForChair(number)
-        let allowed = message.status.allowedNext.filter { next in
-            message.submission?.kind == .contactRequest || (next != .contacted && next != .noContactPossible)
-        }
+        let allowed = message.allowedNextStatuses
         let allowedText = allowed.map(\.rawValue).joined(separator: ", ")
         guard let target = MessageStatus(typed: status) else {
             throw ChairError(
                 "'\(status)' is not a status", hint: "from \(message.status.rawValue) it can move to: \(allowedText)")
         }
-        if target == .contacted || target == .noContactPossible, message.submission?.kind != .contactRequest {
+        if target.isContactOutcome, !message.isContactRequest {
             throw ChairError(
                 "message \(number) is not a contact request, so it cannot be marked \(target.rawValue)",
                 hint: allowed.isEmpty ? "it cannot change status" : "it can move to: \(allowedText)")
@@ -111,9 +109,7 @@ struct ContactsCommand: ChairSubcommand {
 
     func execute() throws(ChairError) {
         let rule = OverdueRule(days: overdueDays)
-        let open = try store.unlock(options).fetchMessagesForChair().filter {
-            $0.submission?.kind == .contactRequest && $0.status.isOpen
-        }
+        let open = try store.unlock(options).fetchMessagesForChair().filter(\.isOpenContactRequest)
         guard !open.isEmpty else {
             printStatus("chair: no open contact requests")
             return
