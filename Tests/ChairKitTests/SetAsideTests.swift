@@ -23,7 +23,7 @@ struct SetAsideTests {
     @Test("a record's own rules: a message, a canary, and each broken record set aside by the rule it breaks")
     func recordTriage() {
         let text = Array("words".utf8)
-        #expect(RecordTriage.ofRecord(Self.record([(0x01, text)])) == .message)
+        #expect(RecordTriage.ofRecord(Self.record([(0x01, text)])) == .message(Submission(message: "words")))
         #expect(
             RecordTriage.ofRecord(Self.record([(0x01, text), (0x91, [UInt8](repeating: 9, count: 16))]))
                 == .canary(identifier: [UInt8](repeating: 9, count: 16)))
@@ -57,12 +57,12 @@ struct SetAsideTests {
         var next = SetAsidePattern(trailingRun: pull.trailingRun, countsUnopened: true)
         #expect(!next.warns)  // a pull that brings nothing says nothing
         next.note(.setAside)
-        #expect(next.warns && next.trailingRun == 3)
+        #expect(next.warns && next.isLongRun && !next.isMostOfPull && next.trailingRun == 3)
         // Most of one pull, the last one passing.
         var most = SetAsidePattern(trailingRun: 0, countsUnopened: true)
         for _ in 0..<3 { most.note(.setAside) }
         most.note(.passed)
-        #expect(most.warns && most.trailingRun == 0)
+        #expect(most.warns && most.isMostOfPull && !most.isLongRun)
         // Half is not most.
         var half = SetAsidePattern(trailingRun: 0, countsUnopened: true)
         for kind in [SetAsidePattern.Kind.setAside, .passed, .setAside, .passed, .setAside, .passed] { half.note(kind) }
@@ -101,9 +101,9 @@ struct SetAsideTests {
 
     @Test("counts a relay reports add up without overflow")
     func deletedCountsSaturate() {
-        #expect(PullSession.adding(Int.max - 1, Int.max) == Int.max)
-        #expect(PullSession.adding(3, -5) == 3)
-        #expect(PullSession.adding(3, 4) == 7)
+        #expect(PullSession.saturatingSum(Int.max - 1, Int.max) == Int.max)
+        #expect(PullSession.saturatingSum(3, -5) == 3)
+        #expect(PullSession.saturatingSum(3, 4) == 7)
     }
 
     @Test("lost ranges: joined once, stepped over by halving, ill-formed ones ignored")

@@ -35,10 +35,10 @@ enum SetAsideText {
     /// The loud warning when what was set aside looks like the relay sealing to other keys.
     static func pattern(_ pattern: SetAsidePattern) -> (message: String, hint: String) {
         var seen: [String] = []
-        if pattern.trailingRun >= SetAsidePattern.threshold {
+        if pattern.isLongRun {
             seen.append("the last \(pattern.trailingRun) envelopes in a row were set aside or could not be opened")
         }
-        if pattern.suspect > pattern.counted - pattern.suspect {
+        if pattern.isMostOfPull {
             seen.append(
                 "\(pattern.suspect) of the \(pattern.counted) envelopes this pull brought were set aside or could not be opened"
             )

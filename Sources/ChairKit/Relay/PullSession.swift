@@ -145,7 +145,7 @@ struct PullSession {
             do {
                 switch try await client.acknowledgeOrHearRefusal(through: stored.sequence, chain: stored.chain) {
                 case .accepted(let deleted, let through):
-                    outcome.deletedOnRelay = Self.adding(outcome.deletedOnRelay, deleted)
+                    outcome.deletedOnRelay = Self.saturatingSum(outcome.deletedOnRelay, deleted)
                     // Another copy of this store (the one a restored backup was taken from)
                     // pulled further than this one.
                     if let through, through > stored.sequence, through <= APINumbers.maximumSequence {
@@ -162,7 +162,8 @@ struct PullSession {
         let startedAt = cursor?.sequence
         func settle(_ acknowledging: Task<Int, any Error>) async {
             do {
-                outcome.deletedOnRelay = Self.adding(outcome.deletedOnRelay, try await Self.result(of: acknowledging))
+                outcome.deletedOnRelay = Self.saturatingSum(
+                    outcome.deletedOnRelay, try await Self.result(of: acknowledging))
                 outcome.acknowledgementProblem = nil
             } catch {
                 outcome.acknowledgementProblem = error.message
@@ -255,12 +256,15 @@ struct PullSession {
                 }
                 expectedSequence = item.sequence + 1
                 lastOnPage = (item.sequence, checked.chain)
-                guard case .success(let record) = checked.opened else {
+                let record: SecretBytes
+                switch checked.opened {
+                case .success(let opened): record = opened
+                case .failure(let error):
                     pattern.note(.unopened)
                     if let rewrite, item.sequence <= rewrite.pulledThrough {
                         outcome.numberedAgain.append(item.sequence)
                     }
-                    batch.append(incoming(item: item, checked: checked, outcome: &outcome))
+                    batch.append(unopened(item: item, checked: checked, error: error, outcome: &outcome))
                     continue
                 }
                 switch RecordTriage.ofPulledRecord(record, stanzas: Self.stanzaCount(checked.envelope), group: &group) {
@@ -288,9 +292,13 @@ struct PullSession {
                         .init(
                             relaySequence: item.sequence, receivedHour: item.receivedHour, chain: checked.receiptChain,
                             content: .setAside(record: record, reason: reason)))
-                case .message:
+                case .message(let submission):
                     pattern.note(.passed)
-                    batch.append(incoming(item: item, checked: checked, outcome: &outcome))
+                    if submission.kind == .contactRequest { outcome.contactRequests += 1 }
+                    batch.append(
+                        .init(
+                            relaySequence: item.sequence, receivedHour: item.receivedHour, chain: checked.receiptChain,
+                            content: .record(record)))
                 }
                 if let rewrite, item.sequence <= rewrite.pulledThrough { outcome.numberedAgain.append(item.sequence) }
             }
@@ -392,7 +400,7 @@ struct PullSession {
     }
 
     /// A sum of counts a relay reported, which a hostile one may make as large as it likes.
-    static func adding(_ total: Int, _ more: Int) -> Int {
+    static func saturatingSum(_ total: Int, _ more: Int) -> Int {
         let (sum, overflow) = total.addingReportingOverflow(max(more, 0))
         return overflow ? Int.max : sum
     }
@@ -529,22 +537,15 @@ struct PullSession {
         return nil
     }
 
-    private func incoming(item: StoredEnvelopeBody, checked: CheckedEnvelope, outcome: inout Outcome)
-        -> ChairStore.Incoming
-    {
-        switch checked.opened {
-        case .success(let record):
-            if (try? SubmissionRecord.decode(record))?.kind == .contactRequest { outcome.contactRequests += 1 }
-            return .init(
-                relaySequence: item.sequence, receivedHour: item.receivedHour, chain: checked.receiptChain,
-                content: .record(record))
-        case .failure(let error):
-            outcome.unreadable += 1
-            if error.meansAlteredAfterSealing { outcome.damaged.append(item.sequence) }
-            return .init(
-                relaySequence: item.sequence, receivedHour: item.receivedHour, chain: checked.receiptChain,
-                content: .unreadable(envelope: checked.envelope, problem: error.description))
-        }
+    /// An envelope that did not open for this reader, kept with why, and counted.
+    private func unopened(
+        item: StoredEnvelopeBody, checked: CheckedEnvelope, error: EnvelopeError, outcome: inout Outcome
+    ) -> ChairStore.Incoming {
+        outcome.unreadable += 1
+        if error.meansAlteredAfterSealing { outcome.damaged.append(item.sequence) }
+        return .init(
+            relaySequence: item.sequence, receivedHour: item.receivedHour, chain: checked.receiptChain,
+            content: .unreadable(envelope: checked.envelope, problem: error.description))
     }
 }
 

@@ -29,26 +29,23 @@ extension EnvelopeError {
     }
 }
 
-/// What a pull does with one record that opened: store it as a person's message, count it as a
-/// delivery canary, or set it aside. The one place that decides, so that every way of reading a
+/// What a pull does with one record that opened: store it as a person's message (decoded once,
+/// here), count it as a delivery canary, or set it aside. The one place that decides, so that every way of reading a
 /// record (a pull, `chair open`) follows the same rules (FORMAT.md sections 10.1 and 11).
 enum RecordTriage: Equatable {
-    case message
+    case message(Submission)
     case canary(identifier: [UInt8])
     case setAside(SetAsideReason)
 
     /// The record's own rules only: a record failure, a canary, or a message. For a reader that
     /// does not check sets (`chair open`).
     static func ofRecord(_ record: SecretBytes) -> RecordTriage {
-        let canary: [UInt8]?
         do {
-            canary = try SubmissionRecord.canary(in: record)
-            if canary == nil { _ = try SubmissionRecord.decode(record) }
+            if let canary = try SubmissionRecord.canary(in: record) { return .canary(identifier: canary) }
+            return .message(try SubmissionRecord.decode(record))
         } catch {
             return .setAside(.recordFailure(error.recordRule))
         }
-        if let canary { return .canary(identifier: canary) }
-        return .message
     }
 
     /// The record's rules, then the group's sets (`GroupRecipients.reasonToSetAside`), in the
@@ -111,9 +108,12 @@ struct SetAsidePattern: Equatable {
         }
     }
 
+    /// At least `threshold` in a row, up to the newest pulled.
+    var isLongRun: Bool { trailingRun >= Self.threshold }
+    /// At least `threshold` of this pull's envelopes, and more than half of them.
+    var isMostOfPull: Bool { suspect >= Self.threshold && suspect > counted - suspect }
+
     /// Whether the pull should say that the relay itself may be sealing to other keys: said by
     /// every pull that adds to such a pattern, and by none that brings nothing new.
-    var warns: Bool {
-        suspect > 0 && (trailingRun >= Self.threshold || (suspect >= Self.threshold && suspect > counted - suspect))
-    }
+    var warns: Bool { suspect > 0 && (isLongRun || isMostOfPull) }
 }

@@ -30,7 +30,6 @@ struct OpenCommand: ChairSubcommand {
         }
         let identity = try options.unlock()
         let record: SecretBytes
-        let submission: Submission
         do {
             record = try Envelope.openRecord(envelope, with: identity.encryption)
         } catch {
@@ -47,14 +46,9 @@ struct OpenCommand: ChairSubcommand {
             // Only the record's own rules apply here, and they break as a record failure.
             let rule = if case .recordFailure(let rule) = reason { rule } else { SetAsideText.reason(reason) }
             throw Self.explain(.recordFailure(rule), file: file)
-        case .message:
-            do {
-                submission = try SubmissionRecord.decode(record)
-            } catch {
-                throw Self.explain(error, file: file)
-            }
+        case .message(let submission):
+            print(SubmissionText.render(submission), terminator: "")
         }
-        print(SubmissionText.render(submission), terminator: "")
     }
 
     private static func source(_ file: String) -> String {
