@@ -64,21 +64,40 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // Everything the chair's command does; the executable only calls into it.
+        // The chair's side, in layers that depend one way (README, "Where things are"):
+        // storage <- core <- sync <- command line. Only ChairCLI imports ArgumentParser or writes
+        // to the terminal; the layers below return values and typed failures, which it words.
+        // The chair's store: its file, cipher, rows, migrations and pull lock, and the models a
+        // row holds. The one owner of the database.
         .target(
-            name: "ChairKit",
+            name: "ChairStorage",
+            dependencies: ["Envelope", "Sodium", "RelayProtocol", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The chair's rules and operations without a relay or a terminal: identity, private
+        // files, trust in recipients sets, workflow rules, statistics, backup and handover files.
+        .target(name: "ChairCore", dependencies: ["ChairStorage", "Envelope", "Sodium", "RelayProtocol"]),
+        // Everything said to a relay: the connection behind a protocol, the pull as named steps
+        // that report events, the canary and the audit of the public pages.
+        .target(
+            name: "ChairSync",
             dependencies: [
-                "Envelope", "Sodium", "RelayProtocol",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "ChairCore", "ChairStorage", "Envelope", "Sodium", "RelayProtocol",
                 // The relay's answers read with backpressure, a deadline and no redirect
-                // (Relay/BoundedTransfer.swift says why not URLSession).
+                // (Connection/BoundedTransfer.swift says why not URLSession).
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .executableTarget(name: "chair", dependencies: ["ChairKit"]),
+        // The command line: commands, options, terminal tables, and every sentence a chair reads.
+        .target(
+            name: "ChairCLI",
+            dependencies: [
+                "ChairSync", "ChairCore", "ChairStorage", "Envelope", "Sodium", "RelayProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "chair", dependencies: ["ChairCLI"]),
         // Measures the limits the relay is compared with: crypto, storage; fills a store (`make bench`).
         .executableTarget(
             name: "relay-bench",
@@ -111,9 +130,10 @@ let package = Package(
             exclude: ["Vectors", "Interop"]
         ),
         .testTarget(
-            name: "ChairKitTests",
+            name: "ChairTests",
             dependencies: [
-                "ChairKit", "Envelope", "Sodium", "RelayProtocol", "TestSupport",
+                "ChairCLI", "ChairSync", "ChairCore", "ChairStorage", "Envelope", "Sodium", "RelayProtocol",
+                "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(

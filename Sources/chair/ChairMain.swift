@@ -1,4 +1,4 @@
-import ChairKit
+import ChairCLI
 
 #if canImport(Glibc)
     import Glibc
