@@ -19,9 +19,15 @@ final class FakeRelay: RelayConnection, @unchecked Sendable {
     /// Every chain value issued, by sequence, deleted rows too: a page names the one before it.
     private var chains: [Int64: [UInt8]] = [0: HashChain.genesis]
     private var lastSequence: Int64 = 0
+    private var answersLost = false
+    private var acknowledged: Int64 = 0
     /// When set, an acknowledgement is carried out but its answer never arrives.
-    var losesAcknowledgementAnswers = false
-    private(set) var acknowledgedThrough: Int64 = 0
+    var losesAcknowledgementAnswers: Bool {
+        get { lock.withLock { answersLost } }
+        set { lock.withLock { answersLost = newValue } }
+    }
+    /// The furthest any acknowledgement reached.
+    var acknowledgedThrough: Int64 { lock.withLock { acknowledged } }
 
     init(sets: [RecipientSet]) { self.sets = sets.map { $0.render() } }
 
@@ -69,11 +75,8 @@ final class FakeRelay: RelayConnection, @unchecked Sendable {
             guard chains[through] == chain else { return (.historyDiffers(.said("not held")), false) }
             let before = rows.count
             rows.removeAll { $0.sequence <= through }
-            acknowledgedThrough = max(acknowledgedThrough, through)
-            return (
-                .accepted(deleted: before - rows.count, acknowledgedThrough: acknowledgedThrough),
-                losesAcknowledgementAnswers
-            )
+            acknowledged = max(acknowledged, through)
+            return (.accepted(deleted: before - rows.count, acknowledgedThrough: acknowledged), answersLost)
         }
         if lose {
             throw .transfer(.unreachable("the answer was lost"), .acknowledgement(through: through), relay: "fake")
@@ -167,7 +170,10 @@ struct PullSessionTests {
         let accepted = try await pull(acceptBreak: true, events: events)
         #expect(accepted.chainBreak == nil && accepted.stored == 2)
         #expect(events.all.count == 1)
-        guard case .acceptedBreak(let problem)? = events.all.first else { return }
+        guard case .acceptedBreak(let problem)? = events.all.first else {
+            Issue.record("expected the accepted break, got \(events.all)")
+            return
+        }
         #expect(problem.contains("envelope 2"))
     }
 
@@ -181,7 +187,13 @@ struct PullSessionTests {
         let hostile = FakeRelay(sets: [set, other])
         let session = PullSession(
             relay: hostile, store: store, identity: chair, relayAddress: "https://relay.test", acceptBreak: false)
-        await #expect(throws: SyncFailure.self) { try await session.run() }
+        let failure = await #expect(throws: SyncFailure.self) { try await session.run() }
+        guard case .recipients(.signedByAnother(let set, _, let byOwnChair))? = failure else {
+            Issue.record("expected a set signed by another, got \(String(describing: failure))")
+            return
+        }
+        #expect(set.serial == 2 && byOwnChair)
+        #expect(hostile.acknowledgedThrough == 0)
     }
 }
 

@@ -75,9 +75,9 @@ extension ChairError {
     /// The relay's sets that cannot be trusted, in the chair's words.
     init(_ failure: GroupRecipients.Failure) {
         switch failure {
-        case .untrustedSet(let index, let count, let reason):
+        case .untrustedSet(let number, let count, let reason):
             self.init(
-                "the relay offers a recipients set (\(index) of \(count)) that cannot be trusted: \(reason)",
+                "the relay offers a recipients set (\(number) of \(count)) that cannot be trusted: \(reason)",
                 hint: "nothing was fetched or changed; tell the relay's host, and do not pull until it is explained")
         case .noSignedSet:
             self.init(

@@ -30,8 +30,9 @@ package struct GroupRecipients {
 
     /// Why the relay's sets cannot be trusted: nothing may be fetched or changed.
     package enum Failure: Error, Equatable {
-        /// One of the relay's sets does not parse or verify: which, of how many, and why.
-        case untrustedSet(index: Int, of: Int, reason: String)
+        /// One of the relay's sets does not parse or verify: which (counted from 1), of how
+        /// many, and why.
+        case untrustedSet(number: Int, of: Int, reason: String)
         case noSignedSet
         /// A set signed by someone the trusted chair never handed over to; `byOwnChair` when
         /// this store's own identity is the chair it trusts.
@@ -46,7 +47,7 @@ package struct GroupRecipients {
             do {
                 parsed.append(try RecipientSet(parsing: Array(file.utf8)))
             } catch {
-                throw .untrustedSet(index: index + 1, of: relayFiles.count, reason: "\(error)")
+                throw .untrustedSet(number: index + 1, of: relayFiles.count, reason: "\(error)")
             }
         }
         var storedSets: [RecipientSet] = []

@@ -7,7 +7,7 @@ import Sodium
 
 /// One `chair pull`: fetch pages, verify the chain, open, store durably, then acknowledge.
 package struct PullSession {
-    package let client: any RelayConnection
+    package let relay: any RelayConnection
     package let store: ChairStore
     package let identity: ChairIdentity
     package let relayAddress: String
@@ -19,7 +19,7 @@ package struct PullSession {
         relay: any RelayConnection, store: ChairStore, identity: ChairIdentity, relayAddress: String,
         acceptBreak: Bool, report: @escaping (PullEvent) -> Void = { _ in }
     ) {
-        self.client = relay
+        self.relay = relay
         self.store = store
         self.identity = identity
         self.relayAddress = relayAddress
@@ -138,16 +138,16 @@ package struct PullSession {
         }
         // A store recreated empty has a new identity and numbers from 1 again: whatever the old
         // one held beyond this store's cursor is gone, and the new one is followed from its start.
-        if let stored = cursor, let known = stored.relayIdentity, known != client.relayIdentity {
+        if let stored = cursor, let known = stored.relayIdentity, known != relay.relayIdentity {
             outcome.recreatedAfter = stored.sequence
             cursor = nil
         }
         var lost = LostRanges(
-            pulledThrough: cursor?.sequence, reported: cursor?.reportedLost ?? [], relay: client.relayIdentity)
+            pulledThrough: cursor?.sequence, reported: cursor?.reportedLost ?? [], relay: relay.relayIdentity)
         var pattern = SetAsidePattern(trailingRun: cursor?.setAsideRun ?? 0, countsUnopened: cursor != nil)
         // Who the relay seals to is checked before anything is said to it: a set signed by someone
         // else stops the pull before this store's identity is used at all.
-        var group = try await GroupRecipients.load(from: client, store: store, identity: identity)
+        var group = try await GroupRecipients.load(from: relay, store: store, identity: identity)
         outcome.trustStatement = group.statement
         outcome.relayBehind = group.relayBehind
         if let current = group.relayCurrent,
@@ -166,7 +166,7 @@ package struct PullSession {
         if let stored = cursor {
             let answer: AcknowledgementAnswer?
             do {
-                answer = try await client.acknowledgeOrHearRefusal(through: stored.sequence, chain: stored.chain)
+                answer = try await relay.acknowledgeOrHearRefusal(through: stored.sequence, chain: stored.chain)
             } catch {
                 answer = nil
                 outcome.acknowledgementProblem = .relay(error)
@@ -206,7 +206,7 @@ package struct PullSession {
                 page = try await Self.result(of: prefetched)
             } else {
                 do {
-                    page = try await client.fetchPage(after: cursor?.sequence ?? 0, limit: Self.pageSize)
+                    page = try await relay.fetchPage(after: cursor?.sequence ?? 0, limit: Self.pageSize)
                 } catch {
                     throw .relay(error)
                 }
@@ -218,7 +218,7 @@ package struct PullSession {
                 rewrite = try startRewrite(pulledThrough: stored.sequence)
                 cursor = nil
                 prefetched?.cancel()
-                prefetched = Task { [client] in try await client.fetchPage(after: 0, limit: Self.pageSize) }
+                prefetched = Task { [relay] in try await relay.fetchPage(after: 0, limit: Self.pageSize) }
                 continue
             }
             outcome.relayFull = page.storeFull
@@ -230,8 +230,8 @@ package struct PullSession {
             // Ask for the next page while this one is opened and stored: the relay and the
             // chair then work at the same time instead of taking turns.
             if page.hasMore, let last = page.envelopes.last {
-                let client = client
-                prefetched = Task { try await client.fetchPage(after: last.sequence, limit: Self.pageSize) }
+                let relay = relay
+                prefetched = Task { try await relay.fetchPage(after: last.sequence, limit: Self.pageSize) }
             }
             var chainBeforePage = cursor?.chain ?? page.previousChain.flatMap(Hex.decode) ?? []
             var expectedSequence = (cursor?.sequence ?? 0) + 1
@@ -337,7 +337,7 @@ package struct PullSession {
             }
             let newCursor = ChairStore.Cursor(
                 relay: relayAddress, sequence: last.sequence, chain: last.chain,
-                relayIdentity: client.relayIdentity, reportedLost: Array(lost.reported),
+                relayIdentity: relay.relayIdentity, reportedLost: Array(lost.reported),
                 setAsideRun: pattern.trailingRun)
             do {
                 let numbers = try store.storeBatchNumbering(
@@ -356,8 +356,8 @@ package struct PullSession {
             cursor = newCursor
             try saveTrust(group)
             if let acknowledging { await settle(acknowledging) }
-            let client = client
-            acknowledging = Task { try await client.acknowledge(through: last.sequence, chain: last.chain) }
+            let relay = relay
+            acknowledging = Task { try await relay.acknowledge(through: last.sequence, chain: last.chain) }
             if outcome.chainBreak == nil, !page.hasMore { reachedEnd = true }
             if outcome.chainBreak != nil || !page.hasMore {
                 prefetched?.cancel()
@@ -394,7 +394,7 @@ package struct PullSession {
         let reported = Array(lost.reported)
         var updated: ChairStore.Cursor
         if let cursor {
-            guard Set(cursor.reportedLost) != lost.reported || cursor.relayIdentity != client.relayIdentity else {
+            guard Set(cursor.reportedLost) != lost.reported || cursor.relayIdentity != relay.relayIdentity else {
                 return
             }
             updated = cursor
@@ -403,7 +403,7 @@ package struct PullSession {
         } else {
             return
         }
-        updated.relayIdentity = client.relayIdentity
+        updated.relayIdentity = relay.relayIdentity
         updated.reportedLost = reported
         do {
             _ = try store.storeBatch([], cursor: updated)
