@@ -15,8 +15,8 @@ package enum SyncFailure: Error {
     // The pull's own.
     case filledFromAnotherRelay(stored: String, given: String)
     /// The relay's current set leaves this reader out; `handedOver` when this store's chair
-    /// handed the role to that set's chair; `statement` is what the pull learnt first.
-    case notARecipient(current: RecipientSet, handedOver: Bool, statement: String?)
+    /// handed the role to that set's chair; `trustChanges` is what the pull learnt first.
+    case notARecipient(current: RecipientSet, handedOver: Bool, trustChanges: [GroupRecipients.TrustChange])
     /// A request run in the background ended without an answer or a failure of its own.
     case answerUnreadable
     case cannotSavePulled(reason: String)

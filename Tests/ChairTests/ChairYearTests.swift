@@ -171,11 +171,11 @@ struct HandoverTrustTests {
         let stored = try GroupRecipients(relayFiles: [sets[0].render()], stored: nil, identity: reader).trust
         let group = try GroupRecipients(relayFiles: sets.map { $0.render() }, stored: stored, identity: reader)
         #expect(group.signer == third.signing.publicKey)
-        let statement = try #require(group.statement)
+        let statement = try #require(TrustText.statement(group.trustChanges))
         #expect(statement.contains("passed from First") && statement.contains("to Third"))
         // Judged once: the next pull says nothing, though the old sets are still on offer.
         let again = try GroupRecipients(relayFiles: sets.map { $0.render() }, stored: group.trust, identity: reader)
-        #expect(again.statement == nil)
+        #expect(again.trustChanges.isEmpty)
         // A set by someone the current chair never named: refused.
         let coup = try set(4, chair: (outsider, "Outsider"), deputies: [(reader, "Reader")])
         #expect(throws: GroupRecipients.Failure.self) {
@@ -204,7 +204,7 @@ struct HandoverTrustTests {
         }
         trust.handedOverTo = Hex.encode(second.signing.publicKey)
         let group = try GroupRecipients(relayFiles: [before.render(), after.render()], stored: trust, identity: first)
-        #expect(group.statement?.hasPrefix("you handed the chair's role to Second") == true)
+        #expect(TrustText.statement(group.trustChanges)?.hasPrefix("you handed the chair's role to Second") == true)
     }
 
     @Test("a new chair's fresh store trusts its own sets and judges none of its predecessors'")

@@ -27,8 +27,9 @@ extension ChairError {
             self.init(
                 "this message store was filled from \(stored), not \(given)",
                 hint: "use the same --relay address as before, or a new --store for another relay")
-        case .notARecipient(let current, let handedOver, let statement):
-            self = Self.notARecipient(current, handedOver: handedOver, statement: statement)
+        case .notARecipient(let current, let handedOver, let trustChanges):
+            self = Self.notARecipient(
+                current, handedOver: handedOver, statement: TrustText.statement(trustChanges))
         case .answerUnreadable:
             self.init("the relay's answer could not be read", hint: "run 'chair pull' again")
         case .cannotSavePulled(let reason):

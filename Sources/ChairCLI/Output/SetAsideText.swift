@@ -17,7 +17,7 @@ enum SetAsideText {
                 + "someone outside the set could read it"
         case .olderRecipientSet(let serial, let inUse, let alsoReadBy):
             "was sealed to recipients set \(serial) after set \(inUse) was already in use"
-                + GroupRecipients.alsoReadingClause(alsoReadBy)
+                + TrustText.alsoReadingClause(alsoReadBy)
         case .recordFailure(let failure):
             "is not a well-formed submission: \(failure)"
         }

@@ -53,7 +53,8 @@ struct PullCommand: AsyncChairSubcommand {
             switch event {
             case .acceptedBreak(let problem):
                 printWarning(
-                    "accepted a break in the relay's history: \(problem)", hint: "note this in your records")
+                    "accepted a break in the relay's history: \(HistoryText.chainBreak(problem))",
+                    hint: "note this in your records")
             }
         }
         let clock = ContinuousClock()
@@ -77,7 +78,7 @@ struct PullCommand: AsyncChairSubcommand {
                 "chair: this store is new, so it starts at the relay's envelope \(first): the ones before it were "
                     + "delivered and deleted before it existed; from here on, every envelope is checked")
         }
-        if let statement = outcome.trustStatement { printStatus("chair: \(statement)") }
+        if let statement = TrustText.statement(outcome.trustChanges) { printStatus("chair: \(statement)") }
         if let last = outcome.recreatedAfter {
             printWarning(
                 "the relay's store was recreated (it has a new identity): whatever it held after envelope \(last), "
@@ -89,16 +90,16 @@ struct PullCommand: AsyncChairSubcommand {
                 Self.describeRewrite(after: last, numberedAgain: outcome.numberedAgain),
                 hint: "ask the relay's host what was restored or changed; nothing this store did not fetch was deleted")
         }
-        for report in outcome.lostReports {
+        for notice in outcome.lostRanges {
             printWarning(
-                report,
+                HistoryText.notice(notice),
                 hint:
                     "ask the relay's host what was restored and why; 'chair find CODE' tells a caller whether theirs arrived"
             )
         }
         if let (first, last) = outcome.pulledElsewhere {
             printWarning(
-                "\(LostRanges.numbers(first, last)) \(first == last ? "was" : "were") pulled by another "
+                "\(HistoryText.numbers(first, last)) \(first == last ? "was" : "were") pulled by another "
                     + "copy of this store after the backup this one was restored from, and the relay has since deleted "
                     + "\(first == last ? "it" : "them"): only that copy holds \(first == last ? "it" : "them")",
                 hint:
@@ -147,7 +148,8 @@ struct PullCommand: AsyncChairSubcommand {
         }
         if let behind = outcome.relayBehind {
             printWarning(
-                behind, hint: "give the relay's host the newest recipients.set ('chair recipients show' checks it)")
+                TrustText.relayBehind(behind),
+                hint: "give the relay's host the newest recipients.set ('chair recipients show' checks it)")
         }
         if let problem = outcome.acknowledgementProblem {
             printWarning(
@@ -162,7 +164,7 @@ struct PullCommand: AsyncChairSubcommand {
         }
         if let problem = outcome.chainBreak {
             throw ChairError(
-                "the relay's history is broken: \(problem)",
+                "the relay's history is broken: \(HistoryText.chainBreak(problem))",
                 hint:
                     "everything before the break is stored; tell the relay's host, and once you have looked into it run 'chair pull --accept-break'"
             )
@@ -218,7 +220,7 @@ extension PullCommand {
         let contiguous = final &- first == Int64(numberedAgain.count - 1)
         let numbers =
             contiguous
-            ? LostRanges.numbers(first, final) : "envelopes " + numberedAgain.map(String.init).joined(separator: ", ")
+            ? HistoryText.numbers(first, final) : "envelopes " + numberedAgain.map(String.init).joined(separator: ", ")
         text +=
             numberedAgain.count == 1
             ? "; 1 of them reuses a number this store had already passed (\(numbers))"

@@ -15,10 +15,30 @@ package struct GroupRecipients {
     package private(set) var sets: [[UInt8]: RecipientSet]
     /// The serial of the set the last stored envelope was sealed to.
     package private(set) var lastSerial: Int64
-    /// Said once, when this store first trusts a chair other than its own identity.
-    package private(set) var statement: String?
+    /// What changed in whom this store trusts, said once: a new store's first chair, a handover.
+    package private(set) var trustChanges: [TrustChange] = []
     /// Set when the relay seals to an older set than one this store has seen.
-    package private(set) var relayBehind: String?
+    package private(set) var relayBehind: RelayBehind?
+
+    /// A change in whose sets this store trusts.
+    package enum TrustChange: Equatable, Sendable {
+        /// A new store trusts the sets this chair signs: the fingerprint is to be checked with them.
+        case newStoreTrusts(PublicKeyFile)
+        /// This store's own identity took the chair's role over, from this set on.
+        case becameChair(serial: Int64, from: PublicKeyFile?)
+        /// This store's own chair handed the role to `to`, who signed this set.
+        case handedOver(to: PublicKeyFile, serial: Int64)
+        /// The role passed between two others, `from` having made `to` a deputy.
+        case passed(from: PublicKeyFile?, to: PublicKeyFile, serial: Int64)
+    }
+
+    /// The relay seals to an older set than the newest signed; `alsoReadBy` are those the older
+    /// set lets read whom the newest leaves out, as "Name (role)".
+    package struct RelayBehind: Equatable, Sendable {
+        package let sealsTo: Int64
+        package let newest: Int64
+        package let alsoReadBy: [String]
+    }
 
     /// The newest trusted set.
     package var newest: RecipientSet? { sets.values.max { $0.serial < $1.serial } }
@@ -77,7 +97,7 @@ package struct GroupRecipients {
         let judged = Set(storedSets.map(\.digest))
         let walked = offered.filter { $0.serial >= judgedFrom && !judged.contains($0.digest) }
         let known = storedSets + walked
-        var handovers: [String] = []
+        var handovers: [TrustChange] = []
         for set in walked where set.chair.key.signingKey != signer {
             guard
                 Self.handsOver(
@@ -90,20 +110,17 @@ package struct GroupRecipients {
             signer = set.chair.key.signingKey
         }
         if isNew, let current = known.filter({ $0.chair.key.signingKey == signer }).max(by: { $0.serial < $1.serial }) {
-            handovers.insert(
-                "this store is new, so it now trusts the recipients sets signed by \(current.chair.key.name), "
-                    + "fingerprint \(current.chair.key.fingerprint): check that fingerprint with them", at: 0)
+            handovers.insert(.newStoreTrusts(current.chair.key), at: 0)
         }
-        if !handovers.isEmpty { statement = handovers.joined(separator: "; ") }
+        trustChanges = handovers
         self.signer = signer
         handedOverTo = stored?.handedOverTo
         relayCurrent = offered.last
         sets = Dictionary(known.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
         lastSerial = stored?.lastSerial ?? 0
         if let current = parsed.last, let newest, current.serial < newest.serial {
-            relayBehind =
-                "the relay seals to recipients set \(current.serial), but set \(newest.serial) was signed since"
-                + Self.alsoReadingClause(Self.alsoReading(current, newest: newest))
+            relayBehind = RelayBehind(
+                sealsTo: current.serial, newest: newest.serial, alsoReadBy: Self.alsoReading(current, newest: newest))
         }
     }
 
@@ -132,20 +149,11 @@ package struct GroupRecipients {
     /// What a store says once when the chair's role passes.
     private static func describeHandover(
         from signer: [UInt8], to set: RecipientSet, known: [RecipientSet], ownKey: [UInt8]
-    ) -> String {
+    ) -> TrustChange {
         let before = known.first { $0.chair.key.signingKey == signer }?.chair.key
-        let from = before.map { "\($0.name) (fingerprint \($0.fingerprint))" } ?? "the previous chair"
-        let to = "\(set.chair.key.name) (fingerprint \(set.chair.key.fingerprint))"
-        if set.chair.key.signingKey == ownKey {
-            return "you are now the group's chair: from recipients set \(set.serial), signed by you, this store "
-                + "trusts the sets you sign, as \(from) handed over"
-        }
-        if signer == ownKey {
-            return "you handed the chair's role to \(to), who signed recipients set \(set.serial): this store now "
-                + "follows the sets they sign"
-        }
-        return "the chair's role passed from \(from) to \(to), whom they had made a deputy, with recipients set "
-            + "\(set.serial): check with them both that this was a handover"
+        if set.chair.key.signingKey == ownKey { return .becameChair(serial: set.serial, from: before) }
+        if signer == ownKey { return .handedOver(to: set.chair.key, serial: set.serial) }
+        return .passed(from: before, to: set.chair.key, serial: set.serial)
     }
 
     /// Why an envelope opened to `record` and sealed to `stanzas` keys may have been readable by
@@ -177,10 +185,5 @@ package struct GroupRecipients {
         set.members.filter { member in
             !newest.members.contains { $0.key.signingKey == member.key.signingKey }
         }.map { "\($0.key.name) (\($0.role.rawValue))" }
-    }
-
-    /// ", which also lets NAMES read it", or nothing when there is no one.
-    package static func alsoReadingClause(_ names: [String]) -> String {
-        names.isEmpty ? "" : ", which also lets " + names.joined(separator: " and ") + " read it"
     }
 }

@@ -31,9 +31,18 @@ package struct LostRanges {
         self.relay = relay
     }
 
+    /// What to tell the chair about a range not named before.
+    package enum Notice: Equatable, Sendable {
+        /// One range, with where this store stood: numbers at or below `passedThrough` it had
+        /// passed (or, for a new store, starts after); those above it were never received.
+        case range(LostRangeBody, passedThrough: Int64, storeIsNew: Bool)
+        /// Ranges beyond those named one by one: how many, and the last number they lose.
+        case manyMore(count: Int, through: Int64)
+    }
+
     /// Takes in a page's ranges; returns what to tell the chair about those not named before.
     /// `firstOnPage` places a new store: what lies below its first envelope came before it.
-    package mutating func absorb(_ ranges: [LostRangeBody]?, firstOnPage: Int64?) -> [String] {
+    package mutating func absorb(_ ranges: [LostRangeBody]?, firstOnPage: Int64?) -> [Notice] {
         // Numbers a relay can issue only, so that no arithmetic below can overflow.
         let new = Set((ranges ?? []).filter(LostSpans.isWellFormed)).subtracting(known)
         guard !new.isEmpty else { return [] }
@@ -47,13 +56,10 @@ package struct LostRanges {
         let unsaid = new.filter { !reported.contains($0) }.sorted { ($0.first, $0.last) < ($1.first, $1.last) }
         reported.formUnion(unsaid)
         var said = unsaid.prefix(Self.namedOneByOne).map {
-            Self.describe($0, passedThrough: passedThrough, storeIsNew: pulledThrough == nil)
+            Notice.range($0, passedThrough: passedThrough, storeIsNew: pulledThrough == nil)
         }
         if unsaid.count > Self.namedOneByOne, let last = unsaid.last {
-            let rest = unsaid.count - Self.namedOneByOne
-            said.append(
-                "the relay's store was put back from an earlier copy \(rest) more times, losing numbers up to "
-                    + "\(last.last): a relay restored this often is not being run as it should be")
+            said.append(.manyMore(count: unsaid.count - Self.namedOneByOne, through: last.last))
         }
         return said
     }
@@ -61,34 +67,5 @@ package struct LostRanges {
     /// The sequence expected next once every range that holds `expected` is crossed.
     package func crossing(from expected: Int64) -> Int64 {
         covered.crossing(from: expected)
-    }
-
-    /// "the relay's store was put back from an earlier copy: envelopes 3 to 6 were lost there …"
-    package static func describe(_ range: LostRangeBody, passedThrough: Int64, storeIsNew: Bool) -> String {
-        var parts: [String] = []
-        if range.first <= passedThrough {
-            let end = min(range.last, passedThrough)
-            let many = end > range.first
-            parts.append(
-                "\(numbers(range.first, end)) \(many ? "are" : "is") not on it, but this store "
-                    + (storeIsNew
-                        ? "starts after \(many ? "them" : "it")" : "had already passed \(many ? "them" : "it")"))
-        }
-        if range.last > passedThrough {
-            let start = max(range.first, passedThrough + 1)
-            let (difference, overflow) = range.last.subtractingReportingOverflow(start)
-            let count = overflow || difference == .max ? Int64.max : difference + 1
-            let many = count > 1
-            parts.append(
-                "\(numbers(start, range.last)) \(many ? "were" : "was") lost there before this store pulled "
-                    + "\(many ? "them" : "it"): \(count) \(many ? "messages" : "message") that people were given receipts for"
-            )
-        }
-        return "the relay's store was put back from an earlier copy: " + parts.joined(separator: "; ")
-    }
-
-    /// "envelope 5", or "envelopes 3 to 6".
-    package static func numbers(_ first: Int64, _ last: Int64) -> String {
-        first == last ? "envelope \(first)" : "envelopes \(first) to \(last)"
     }
 }

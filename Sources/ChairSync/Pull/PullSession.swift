@@ -30,7 +30,7 @@ package struct PullSession {
     /// What a pull says while it runs.
     package enum PullEvent: Equatable {
         /// `--accept-break` let the pull past this break in the relay's history, once.
-        case acceptedBreak(String)
+        case acceptedBreak(ChainBreak)
     }
 
     /// Envelopes asked for at once. Each answer is read only up to what this many envelopes of
@@ -46,7 +46,7 @@ package struct PullSession {
         package var deletedOnRelay = 0
         package var relayFull = false
         /// Set when the chain did not verify; pulling stopped before the break.
-        package var chainBreak: String?
+        package var chainBreak: ChainBreak?
         /// Envelopes set aside: stored, acknowledged, never shown as messages.
         package var setAside: [SetAsideEnvelope] = []
         /// Set when what was set aside looks like the relay sealing to other keys rather than
@@ -55,9 +55,9 @@ package struct PullSession {
         /// Envelopes that were sealed to this identity but altered afterwards, by sequence.
         package var damaged: [Int64] = []
         /// Said when this store first trusts another person's recipients sets (a deputy's store).
-        package var trustStatement: String?
+        package var trustChanges: [GroupRecipients.TrustChange] = []
         /// Set when the relay seals to an older recipients set than one already signed.
-        package var relayBehind: String?
+        package var relayBehind: GroupRecipients.RelayBehind?
         /// Set when the relay could not be told what is stored here; the next pull tells it.
         package var acknowledgementProblem: SyncFailure?
         /// For a store's first pull: the relay's first envelope, when envelopes before it were
@@ -67,7 +67,7 @@ package struct PullSession {
         /// the last sequence pulled from the old one.
         package var recreatedAfter: Int64?
         /// What the relay's restores cost, range by range, said once each.
-        package var lostReports: [String] = []
+        package var lostRanges: [LostRanges.Notice] = []
         /// Set when the relay no longer holds this store's last envelope, or holds another in its
         /// place, without naming a lost range: the last sequence this store had pulled.
         package var rewrittenAfter: Int64?
@@ -148,14 +148,14 @@ package struct PullSession {
         // Who the relay seals to is checked before anything is said to it: a set signed by someone
         // else stops the pull before this store's identity is used at all.
         var group = try await GroupRecipients.load(from: relay, store: store, identity: identity)
-        outcome.trustStatement = group.statement
+        outcome.trustChanges = group.trustChanges
         outcome.relayBehind = group.relayBehind
         if let current = group.relayCurrent,
             !current.members.contains(where: { $0.key.signingKey == identity.signing.publicKey })
         {
             throw .notARecipient(
                 current: current, handedOver: group.handedOverTo == Hex.encode(current.chair.key.signingKey),
-                statement: group.statement)
+                trustChanges: group.trustChanges)
         }
         // Tell the relay again where this store stands: if the answer to the last pull's
         // acknowledgement was lost, this repairs it (acknowledging is idempotent), so the relay
@@ -222,7 +222,7 @@ package struct PullSession {
                 continue
             }
             outcome.relayFull = page.storeFull
-            outcome.lostReports += lost.absorb(page.lost, firstOnPage: page.envelopes.first?.sequence)
+            outcome.lostRanges += lost.absorb(page.lost, firstOnPage: page.envelopes.first?.sequence)
             guard !page.envelopes.isEmpty else {
                 reachedEnd = true
                 break
@@ -262,7 +262,7 @@ package struct PullSession {
                 restartAfter: lost.restartChains)
             for (item, checked) in zip(page.envelopes, checked) {
                 guard let checked else {
-                    outcome.chainBreak = "envelope \(item.sequence) arrived damaged from the relay"
+                    outcome.chainBreak = .arrivedDamaged(item.sequence)
                     break
                 }
                 expectedSequence = lost.crossing(from: expectedSequence)
@@ -525,20 +525,13 @@ package struct PullSession {
 
     /// Why `item` does not follow on from the envelope before it, or nil when it does.
     package static func chainProblem(item: StoredEnvelopeBody, linksToPrevious: Bool, expectedSequence: Int64)
-        -> String?
+        -> ChainBreak?
     {
         if item.sequence != expectedSequence {
-            let missing =
-                item.sequence > expectedSequence
-                ? "envelopes \(expectedSequence) to \(item.sequence - 1) are missing"
-                : "envelope \(item.sequence) came out of order"
-            return "\(missing) on the relay"
+            return item.sequence > expectedSequence
+                ? .missing(from: expectedSequence, through: item.sequence - 1) : .outOfOrder(item.sequence)
         }
-        guard linksToPrevious else {
-            return
-                "envelope \(item.sequence) does not match the relay's history: it, or one before it, was altered or swapped"
-        }
-        return nil
+        return linksToPrevious ? nil : .altered(item.sequence)
     }
 
     /// An envelope that did not open for this reader, kept with why, and counted.
