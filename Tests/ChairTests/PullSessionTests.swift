@@ -57,6 +57,25 @@ final class FakeRelay: RelayConnection, @unchecked Sendable {
 
     var held: Int { lock.withLock { rows.count } }
 
+    /// What the relay's data folder holds, to be put back later.
+    struct Snapshot {
+        fileprivate let rows: [StoredEnvelopeBody]
+        fileprivate let chains: [Int64: [UInt8]]
+        fileprivate let lastSequence: Int64
+    }
+
+    func snapshot() -> Snapshot { lock.withLock { Snapshot(rows: rows, chains: chains, lastSequence: lastSequence) } }
+
+    /// Puts an earlier copy back whole, as a host restoring a data folder does, without the
+    /// relay noticing: the same identity, numbers given again.
+    func putBack(_ snapshot: Snapshot) {
+        lock.withLock {
+            rows = snapshot.rows
+            chains = snapshot.chains
+            lastSequence = snapshot.lastSequence
+        }
+    }
+
     func recipientSets() async throws(RelayFailure) -> [String] { sets }
 
     func fetchPage(after: Int64, limit: Int) async throws(RelayFailure) -> EnvelopePageBody {
@@ -170,6 +189,24 @@ struct PullSessionTests {
         let accepted = try await pull(acceptBreak: true, events: events)
         #expect(accepted.chainBreak == nil && accepted.stored == 2)
         #expect(events.all == [.acceptedBreak(.altered(2))])
+    }
+
+    @Test("a history put back under the relay is pulled again whole, and only what is new is stored")
+    func rewrittenHistory() async throws {
+        try postMessages(2)
+        let earlier = relay.snapshot()
+        try postMessages(1)
+        #expect(try await pull().stored == 3)
+        relay.putBack(earlier)
+        relay.post(try Envelope.seal(Submission(message: "after the restore"), to: set))
+        let outcome = try await pull()
+        #expect(outcome.rewrittenAfter == 3 && outcome.numberedAgain == [3])
+        #expect(outcome.stored == 1 && outcome.chainBreak == nil)
+        #expect(
+            try store.fetchMessages().map(\.submission?.message) == [
+                "message 1", "message 2", "message 1", "after the restore",
+            ])
+        #expect(relay.held == 0)
     }
 
     @Test("a relay whose sets the store does not trust stops the pull before anything is fetched")
