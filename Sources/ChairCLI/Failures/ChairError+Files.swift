@@ -31,6 +31,13 @@ extension ChairError {
             self.init("cannot read \(what) at \(path)", hint: "check the file's permissions")
         case .missing(let path):
             self.init("there is no \(what) at \(path)", hint: missingHint)
+        case .cannotPlace(let path, let reason):
+            self.init(
+                "cannot put \(what) at \(path): \(reason)", hint: "check the folder's permissions; nothing was changed")
+        case .placedNotSynced(let path):
+            self.init(
+                "\(path) was written, but it may not be on disk yet",
+                hint: "do not switch the computer off; run 'sync', then check that the new file opens")
         case .cannotCreateFolder(let path):
             self.init("cannot create the folder \(path)", hint: "create it yourself, then run the command again")
         }

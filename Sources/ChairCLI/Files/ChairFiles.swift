@@ -29,7 +29,8 @@ enum ChairFiles {
         }
     }
 
-    private static func warnIfOpen(_ created: PrivateFile.Created) {
+    /// Says when a private file was written in a folder anyone may write to.
+    static func warnIfOpen(_ created: PrivateFile.Created) {
         guard let folder = created.folderOpenToOthers else { return }
         printWarning(
             "\(folder) is a folder anyone on this computer can write to",

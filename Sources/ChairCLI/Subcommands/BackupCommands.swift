@@ -126,20 +126,16 @@ struct RestoreCommand: ChairSubcommand {
         }
     }
 
-    /// Writes the store beside its place, checks that it opens, then links it into place, which
-    /// fails rather than replace a file that appeared meanwhile.
+    /// Puts the store in place whole (never over a file that appeared meanwhile), then checks
+    /// that it opens.
     static func placeStore(_ bytes: [UInt8], at path: String, storeKey: SecretBytes) throws(ChairError) {
-        let temporary = path + ".restoring-" + Hex.encode(RandomBytes.make(count: 6))
-        try ChairFiles.create(at: temporary, contents: bytes)
-        defer { _ = unlink(temporary) }
-        guard link(temporary, path) == 0 else {
-            let reason = errno
-            throw reason == EEXIST
-                ? ChairError(
-                    "a message store appeared at \(path) meanwhile", hint: "nothing was changed; move it away first")
-                : ChairError(
-                    "cannot put the store at \(path): \(String(cString: strerror(reason)))",
-                    hint: "check the folder's permissions; nothing was changed")
+        do {
+            ChairFiles.warnIfOpen(try PrivateFile.place(at: path, contents: bytes))
+        } catch .exists {
+            throw ChairError(
+                "a message store appeared at \(path) meanwhile", hint: "nothing was changed; move it away first")
+        } catch {
+            throw ChairError(error, what: "the store")
         }
         do {
             _ = try ChairStore(path: path, storeKey: storeKey).fetchMessages()

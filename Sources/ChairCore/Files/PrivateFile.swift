@@ -1,5 +1,6 @@
 import ChairStorage
 import Foundation
+import Sodium
 
 #if canImport(Glibc)
     import Glibc
@@ -20,6 +21,10 @@ package enum PrivateFile {
         case cannotRead(path: String)
         case missing(path: String)
         case cannotCreateFolder(path: String)
+        /// `place` could not link the new file into place.
+        case cannotPlace(path: String, reason: String)
+        /// In place, but the folder could not be synced.
+        case placedNotSynced(path: String)
     }
 
     /// What `create` noticed that is not a failure: the folder is one anyone may write to.
@@ -74,14 +79,35 @@ package enum PrivateFile {
             unlink(temporary)
             throw .cannotReplace(path: path, reason: reason)
         }
+        guard syncFolder(of: path) else { throw .replacedNotSynced(path: path) }
+        return created
+    }
+
+    /// Puts a new private file at `path` whole, never over one that exists, even one that
+    /// appeared meanwhile: the contents go to a private file beside it, are synced, are linked
+    /// into place, and the folder is synced. At every moment the path holds nothing or all of it.
+    @discardableResult
+    package static func place(at path: String, contents: [UInt8]) throws(Failure) -> Created {
+        let temporary = path + ".placing-" + Hex.encode(RandomBytes.make(count: 6))
+        let created = try create(at: temporary, contents: contents)
+        defer { _ = unlink(temporary) }
+        guard link(temporary, path) == 0 else {
+            let reason = errno
+            if reason == EEXIST { throw .exists(path: path) }
+            throw .cannotPlace(path: path, reason: String(cString: strerror(reason)))
+        }
+        guard syncFolder(of: path) else { throw .placedNotSynced(path: path) }
+        return created
+    }
+
+    /// Syncs the folder holding `path`, so that a rename or link in it is on disk; true when the
+    /// folder could not be opened at all (nothing more can be done there).
+    private static func syncFolder(of path: String) -> Bool {
         let folder = open(
             URL(fileURLWithPath: path).deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard folder >= 0 else { return created }
+        guard folder >= 0 else { return true }
         defer { close(folder) }
-        guard fsync(folder) == 0 else {
-            throw .replacedNotSynced(path: path)
-        }
-        return created
+        return fsync(folder) == 0
     }
 
     /// Reads a whole file, telling a missing file from one that cannot be read.

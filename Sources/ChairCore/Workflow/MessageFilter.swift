@@ -40,9 +40,8 @@ package struct MessageFilter {
         }
     }
 
+    /// `YYYY-MM-DD`, a day that exists, as `CalendarDay` reads it.
     package static func day(typed: String) -> String? {
-        guard typed.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil, ReceivedDate.date(fromHour: typed + "T00") != nil
-        else { return nil }
-        return typed
+        CalendarDay(typed: typed)?.description
     }
 }
