@@ -141,18 +141,17 @@ package struct RelayVerifier {
     /// The form posts back to the relay, sealed to exactly a set the group's chair signed,
     /// with this chair in it.
     private func checkForm(in html: String, language: String, report: inout Report) {
-        guard let form = html.firstMatch(of: /<form[^>]*id="contact-form"[^>]*>/).map({ String($0.0) }) else {
+        guard let form = PublicForm.read(html) else {
             report.differences.append("the \(language) form page has no contact form")
             return
         }
-        if form.firstMatch(of: /action="\/submit(\?[^"]*)?"/) == nil {
+        if form.action.wholeMatch(of: /\/submit(\?[^"]*)?/) == nil {
             report.differences.append("the \(language) form posts somewhere other than the relay's /submit")
         }
-        guard let keyText = form.firstMatch(of: /data-recipients="([^"]*)"/).map({ String($0.1) }),
-            let digest = form.firstMatch(of: /data-recipient-set="([^"]*)"/).flatMap({ Base64.decode(String($0.1)) })
-        else { return }  // no browser sealing: reported with the missing scripts
-        let keys = keyText.split(separator: " ").compactMap { Base64.decode(String($0)) }
-        guard let set = group.set(withDigest: digest), set.encryptionKeys == keys else {
+        // No browser sealing: reported with the missing scripts.
+        guard let sealing = form.sealing else { return }
+        let keys = sealing.keys
+        guard let set = group.set(withDigest: sealing.setDigest), set.encryptionKeys == keys else {
             report.differences.append(
                 "the \(language) form seals messages to keys that are not a recipients set the group's chair signed")
             return

@@ -85,29 +85,16 @@ package struct CanarySender {
     package func readForm(_ base: URL) async throws(SyncFailure) -> FormPage {
         let answer = try await fetch(URLRequest(url: base))
         let status = answer.status
-        let html = answer.text
-        func attribute(_ pattern: Regex<(Substring, Substring)>) -> String? {
-            html.firstMatch(of: pattern).map { String($0.1) }
-        }
-        guard status == 200,
-            let form = html.firstMatch(of: /<form[^>]*id="contact-form"[^>]*>/).map({ String($0.0) }),
-            let action = form.firstMatch(of: /action="([^"]+)"/).flatMap({ URL(string: String($0.1), relativeTo: base) }
-            ),
-            let token = attribute(/name="form_token" value="([^"]+)"/),
-            let language = attribute(/name="form_language" value="([^"]+)"/)
+        guard status == 200, let form = PublicForm.read(answer.text), !form.action.isEmpty,
+            let action = URL(string: form.action, relativeTo: base), let token = form.token,
+            let language = form.language
         else {
             throw .formUnreadable(status: status)
         }
-        guard let keyText = form.firstMatch(of: /data-recipients="([^"]*)"/).map({ String($0.1) }),
-            let digestText = form.firstMatch(of: /data-recipient-set="([^"]*)"/).map({ String($0.1) }),
-            let digest = Base64.decode(digestText),
-            let bits = form.firstMatch(of: /data-pow-bits="(\d{1,3})"/).flatMap({ Int($0.1) })
-        else {
-            throw .formDoesNotSeal
-        }
-        let keys = keyText.split(separator: " ").compactMap { Base64.decode(String($0)) }
+        guard let sealing = form.sealing, let bits = sealing.proofOfWorkBits else { throw .formDoesNotSeal }
         return FormPage(
-            action: action, token: token, language: language, keys: keys, setDigest: digest, proofOfWorkBits: bits)
+            action: action, token: token, language: language, keys: sealing.keys, setDigest: sealing.setDigest,
+            proofOfWorkBits: bits)
     }
 
     /// The signed set the page seals to, if the group's chair signed it and the page's keys are
