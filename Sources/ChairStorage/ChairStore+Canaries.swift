@@ -61,18 +61,14 @@ extension ChairStore {
     package func fetchCanaries(_ db: Database) throws -> [(number: Int64, canary: Canary)] {
         try Row.fetchAll(db, sql: "SELECT number, sealed FROM sealed_canary ORDER BY number").map { row in
             let number: Int64 = row["number"]
-            guard let plaintext = cipher.open(Array(row["sealed"] as Data), for: .canary(number: number)),
-                let canary = try? plaintext.withUnsafeBytes({ try JSONDecoder().decode(Canary.self, from: Data($0)) })
-            else { throw DamagedRow(number: nil) }
-            return (number, canary)
+            return (number, try cipher.openJSON(row["sealed"], as: Canary.self, for: .canary(number: number)))
         }
     }
 
     package func writeCanary(_ db: Database, number: Int64, _ canary: Canary) throws {
-        let body = try JSONEncoder().encode(canary)
         try db.execute(
             sql: "UPDATE sealed_canary SET sealed = ? WHERE number = ?",
-            arguments: [Data(cipher.seal(SecretBytes(copying: Array(body)), for: .canary(number: number))), number])
+            arguments: [try cipher.sealJSON(canary, for: .canary(number: number)), number])
     }
 
     /// Marks the canaries whose identifiers are in `arrived` (hex → relay sequence) as arrived.

@@ -70,20 +70,16 @@ extension ChairStore {
         guard
             let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM sealed_kept WHERE name = ?", arguments: [name])
         else { return nil }
-        guard let plaintext = cipher.open(Array(sealed), for: .kept(name: name)),
-            let value = try? plaintext.withUnsafeBytes({ try JSONDecoder().decode(Value.self, from: Data($0)) })
-        else { throw DamagedRow(number: nil) }
-        return value
+        return try cipher.openJSON(sealed, as: Value.self, for: .kept(name: name))
     }
 
     private func saveKept(_ db: Database, _ name: String, _ value: some Encodable) throws {
-        let body = try JSONEncoder().encode(value)
         try db.execute(
             sql: """
                 INSERT INTO sealed_kept (name, sealed) VALUES (?, ?)
                 ON CONFLICT (name) DO UPDATE SET sealed = excluded.sealed
                 """,
-            arguments: [name, Data(cipher.seal(SecretBytes(copying: Array(body)), for: .kept(name: name)))])
+            arguments: [name, try cipher.sealJSON(value, for: .kept(name: name))])
     }
 
     package func fetchSettings() throws -> Settings {

@@ -222,23 +222,19 @@ package final class ChairStore {
             guard let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM sealed_group_trust WHERE id = 1") else {
                 return nil
             }
-            guard let plaintext = cipher.open(Array(sealed), for: .groupTrust),
-                let trust = try? plaintext.withUnsafeBytes({ try JSONDecoder().decode(GroupTrust.self, from: Data($0)) }
-                )
-            else { throw DamagedRow(number: nil) }
-            return trust
+            return try cipher.openJSON(sealed, as: GroupTrust.self, for: .groupTrust)
         }
     }
 
     package func saveGroupTrust(_ trust: GroupTrust) throws {
-        let body = try JSONEncoder().encode(trust)
+        let sealed = try cipher.sealJSON(trust, for: .groupTrust)
         try database.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO sealed_group_trust (id, sealed) VALUES (1, ?)
                     ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed
                     """,
-                arguments: [Data(cipher.seal(SecretBytes(copying: Array(body)), for: .groupTrust))])
+                arguments: [sealed])
         }
         try emptyWAL()
     }
@@ -252,10 +248,8 @@ package final class ChairStore {
         guard let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM sealed_cursor WHERE id = 1") else {
             return nil
         }
-        guard let plaintext = cipher.open(Array(sealed), for: .cursor),
-            let cursor = try? plaintext.withUnsafeBytes({ try JSONDecoder().decode(CursorBody.self, from: Data($0)) }),
-            let chain = Hex.decode(cursor.chain)
-        else { throw DamagedRow(number: nil) }
+        let cursor = try cipher.openJSON(sealed, as: CursorBody.self, for: .cursor)
+        guard let chain = Hex.decode(cursor.chain) else { throw DamagedRow(number: nil) }
         return Cursor(
             relay: cursor.relay, sequence: cursor.sequence, chain: chain,
             relayIdentity: cursor.relayIdentity.flatMap(Hex.decode), reportedLost: cursor.reportedLost ?? [],
@@ -312,17 +306,18 @@ package final class ChairStore {
                     arguments: [number, Data(cipher.seal(try stored.encode(), for: .message(number: number)))])
                 added[item.relaySequence] = number
             }
-            let body = try JSONEncoder().encode(
+            let sealedCursor = try cipher.sealJSON(
                 CursorBody(
                     relay: cursor.relay, sequence: cursor.sequence, chain: Hex.encode(cursor.chain),
                     relayIdentity: cursor.relayIdentity.map(Hex.encode), reportedLost: cursor.reportedLost,
-                    setAsideRun: cursor.setAsideRun))
+                    setAsideRun: cursor.setAsideRun),
+                for: .cursor)
             try db.execute(
                 sql: """
                     INSERT INTO sealed_cursor (id, sealed) VALUES (1, ?)
                     ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed
                     """,
-                arguments: [Data(cipher.seal(SecretBytes(copying: body), for: .cursor))])
+                arguments: [sealedCursor])
             return added
         }
         try emptyWAL()

@@ -101,13 +101,12 @@ package enum LegacyStore {
                 arguments: [number, Data(cipher.seal(try stored.encode(), for: .message(number: number)))])
         }
         if let cursor = try Row.fetchOne(db, sql: "SELECT relay, sequence, chain FROM relay_cursor WHERE id = 1") {
-            let body = try JSONEncoder().encode(
+            let sealed = try cipher.sealJSON(
                 ChairStore.CursorBody(
                     relay: cursor["relay"], sequence: cursor["sequence"],
-                    chain: Hex.encode(Array(cursor["chain"] as Data))))
-            try db.execute(
-                sql: "INSERT INTO sealed_cursor (id, sealed) VALUES (1, ?)",
-                arguments: [Data(cipher.seal(SecretBytes(copying: body), for: .cursor))])
+                    chain: Hex.encode(Array(cursor["chain"] as Data))),
+                for: .cursor)
+            try db.execute(sql: "INSERT INTO sealed_cursor (id, sealed) VALUES (1, ?)", arguments: [sealed])
         }
         // Numbering carries on after the highest number ever given, as AUTOINCREMENT did.
         if let highest = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'message'") {

@@ -1,3 +1,4 @@
+import Foundation
 import Sodium
 
 /// Seals and opens the chair store's rows with the identity's store key, each bound to its place
@@ -64,5 +65,24 @@ package struct StoreCipher {
             return marker
         }
         return end.map { padded.slice(0..<$0) }
+    }
+}
+
+extension StoreCipher {
+    /// A row's sealed JSON body, opened and decoded: the one way such a row is read. A row that
+    /// does not open under this key, or does not decode, is damaged.
+    func openJSON<Value: Decodable>(_ sealed: Data, as type: Value.Type, for context: StoreCipher.Context) throws
+        -> Value
+    {
+        guard let plaintext = open(Array(sealed), for: context),
+            let value = try? plaintext.withUnsafeBytes({ try JSONDecoder().decode(Value.self, from: Data($0)) })
+        else { throw ChairStore.DamagedRow(number: nil) }
+        return value
+    }
+
+    /// `value` as JSON, sealed for its row: the one way such a row is written.
+    func sealJSON(_ value: some Encodable, for context: StoreCipher.Context) throws -> Data {
+        let body = try JSONEncoder().encode(value)
+        return Data(seal(SecretBytes(copying: Array(body)), for: context))
     }
 }
