@@ -7,7 +7,7 @@ import Sodium
 
 /// The chair's API: fetch stored envelopes after a cursor, and acknowledge what is safely stored.
 struct ChairAPIController: Sendable {
-    let store: EnvelopeStore
+    let store: any EnvelopeDelivery
     let authenticator: RequestAuthenticator
     /// Told when an acknowledgement deleted rows, so a full store reads as taking submissions again.
     let condition: StoreCondition

@@ -11,7 +11,7 @@ import Sodium
 /// stores, and the health check.
 struct IntakeController: Sendable {
     /// Stores envelopes durably, many concurrent ones per transaction.
-    let committer: GroupCommitter
+    let committer: any EnvelopeIntake
     let recipients: Recipients
     let formPage: FormPage
     let notices: NoticePages

@@ -15,7 +15,7 @@ public enum StoreBackup {
     public static func copy(_ configuration: RelayConfiguration, to path: String) throws(RelayConfiguration.Problem)
         -> Summary
     {
-        let source = (configuration.dataDirectory as NSString).appendingPathComponent("envelopes.sqlite")
+        let source = EnvelopeStore.path(in: configuration)
         guard FileManager.default.fileExists(atPath: source) else {
             throw .init(
                 description: "there is no store at \(source); check data_dir, or start the relay once to create it")

@@ -234,7 +234,7 @@ struct RelaySetting: Sendable {
             "# Blind Relay configuration: 'key = value' lines; '#' starts a comment.",
             "# Every key can also be set as an environment variable BLIND_RELAY_<KEY IN CAPITALS>, which wins.",
             "# Run with: relay --config /etc/blind-relay/relay.conf",
-            "# Made from Sources/RelayKit/App/RelaySettings.swift ('relay example-config'); edit that, not this.",
+            "# Made from Sources/RelayKit/Configuration/RelaySettings.swift ('relay example-config'); edit that, not this.",
         ]
         for setting in all {
             if !setting.help.isEmpty {
