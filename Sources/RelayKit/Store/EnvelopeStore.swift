@@ -515,6 +515,15 @@ public final class EnvelopeStore: Sendable {
         }
     }
 
+    /// How many envelopes a copy of the store holds, and its head: what `relay backup` reports
+    /// of the copy it made, read here so that only the store knows its schema.
+    static func fetchBackupSummary(_ db: Database) throws -> (envelopes: Int, headSequence: Int64) {
+        (
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM envelope") ?? 0,
+            try Int64.fetchOne(db, sql: "SELECT head_sequence FROM store_state") ?? 0
+        )
+    }
+
     private struct State {
         let headSequence: Int64
         let headChain: [UInt8]

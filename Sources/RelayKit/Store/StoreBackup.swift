@@ -42,9 +42,8 @@ public enum StoreBackup {
                 guard try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok" else {
                     throw DatabaseError(message: "the copy failed its integrity check")
                 }
-                return Summary(
-                    envelopes: try Int.fetchOne(db, sql: "SELECT count(*) FROM envelope") ?? 0,
-                    headSequence: try Int64.fetchOne(db, sql: "SELECT head_sequence FROM store_state") ?? 0)
+                let copied = try EnvelopeStore.fetchBackupSummary(db)
+                return Summary(envelopes: copied.envelopes, headSequence: copied.headSequence)
             }
             try copy.close()
             try store.close()
