@@ -62,7 +62,7 @@ struct ChairYearTests {
         let statistics = Statistics(messages: held, kept: kept.messages, threshold: 1)
         #expect(statistics.months.map(\.all) == [6, 1])
         #expect(statistics.contactRequests == 3)
-        #expect(statistics.categories.first { $0.name == "race" }?.count == 7)
+        #expect(statistics.categoryRows.first { $0.name == "race" }?.count == 7)
         let body = try JSONEncoder().encode(kept)
         #expect(!String(decoding: body, as: UTF8.self).contains(ReportTests.canary))
     }

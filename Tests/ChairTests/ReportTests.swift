@@ -49,7 +49,7 @@ struct ReportTests {
         #expect(statistics.months.map(\.month) == ["2026-02", "2026-03", "2026-04"])
         #expect(statistics.months.map(\.all) == [8, 0, 1])
         #expect(statistics.kinds.map(\.count) == [7, 2])
-        #expect(statistics.statuses.first { $0.name == "new" }?.count == 9)
+        #expect(statistics.statusRows.first { $0.name == "new" }?.count == 9)
         #expect(period.words == "1 February 2026 to 30 April 2026")
     }
 

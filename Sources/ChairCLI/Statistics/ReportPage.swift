@@ -20,16 +20,16 @@ enum ReportPage {
         sections.append(
             table(
                 "By kind of incident", headers: ["Kind of incident", "Messages"],
-                rows: statistics.categories.map { [$0.name, statistics.show($0.count)] },
+                rows: statistics.categoryRows.map { [$0.name, statistics.show($0.count)] },
                 note: "A message can give several kinds, so this column can add up to more than the messages."))
         sections.append(
             table(
                 "By kind of message", headers: ["Kind", "Messages"],
-                rows: statistics.kinds.map { [$0.name, statistics.show($0.count)] }))
+                rows: statistics.kindRows.map { [$0.name, statistics.show($0.count)] }))
         sections.append(
             table(
                 "Where the chair is with each message", headers: ["Status", "Messages"],
-                rows: statistics.statuses.map { [$0.name, statistics.show($0.count)] }))
+                rows: statistics.statusRows.map { [$0.name, statistics.show($0.count)] }))
         sections.append(
             table(
                 "Requests to be contacted", headers: ["Measure", "Value"],
