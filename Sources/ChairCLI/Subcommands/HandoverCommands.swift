@@ -47,7 +47,7 @@ struct ExportHandover: ChairSubcommand {
 
     func execute() throws(ChairError) {
         let current = try setOptions.read()
-        guard let successor = current.members.first(where: { $0.key.name == to && $0.role == .deputy }) else {
+        guard let successor = Handover.successor(named: to, in: current) else {
             throw ChairError(
                 "\(to) is not a deputy in \(setOptions.set), so the role cannot pass to them",
                 hint:
@@ -56,34 +56,14 @@ struct ExportHandover: ChairSubcommand {
         }
         let identity = try setOptions.unlockChair(of: current, identityOptions)
         let opened = try store.open(identityPath: identityOptions.identityPath, identity: identity)
-        let trust: ChairStore.GroupTrust?
+        let exported: Handover.Exported
         do {
-            trust = try opened.fetchGroupTrust()
+            exported = try Handover.export(from: opened, signer: identity, to: successor, output: output)
         } catch {
-            throw ChairError("cannot read your message store: \(error)", hint: "restore it from your backup")
+            throw explain(error)
         }
-        guard var trust else {
-            throw ChairError("this store has never pulled", hint: "run 'chair pull' first, then export")
-        }
-        let open = try opened.fetchMessagesForChair().filter(\.isOpenContactRequest)
-        let file: [UInt8]
-        do {
-            file = try HandoverFile.make(
-                try opened.fetchStored(numbers: open.map(\.number)), signer: identity.signing,
-                recipient: successor.key.encryptionKey)
-        } catch {
-            throw ChairError("cannot make the handover file: \(error)", hint: "nothing was written; try again")
-        }
-        try ChairFiles.create(at: output, contents: file)
-        trust.handedOverTo = Hex.encode(successor.key.signingKey)
-        do {
-            try opened.saveGroupTrust(trust)
-        } catch {
-            throw ChairError(
-                "wrote \(output), but could not record the handover in your store: \(error)",
-                hint: "check free disk space and run the export again with a new --output")
-        }
-        let count = open.count
+        ChairFiles.warnIfOpen(exported.created)
+        let count = exported.count
         printStatus(
             "chair: wrote \(count) open contact \(count == 1 ? "request" : "requests"), with \(count == 1 ? "its" : "their") "
                 + "statuses and notes, to \(output), sealed to \(successor.key.name) (fingerprint "
@@ -91,6 +71,21 @@ struct ExportHandover: ChairSubcommand {
         printStatus(
             "hint: give them the file and \(setOptions.set); once they have taken over and police IT run their set, delete your copies with 'chair purge --all'"
         )
+    }
+
+    func explain(_ failure: Handover.ExportFailure) -> ChairError {
+        switch failure {
+        case .storeUnreadable(let reason):
+            ChairError("cannot read your message store: \(reason)", hint: "restore it from your backup")
+        case .neverPulled: ChairError("this store has never pulled", hint: "run 'chair pull' first, then export")
+        case .cannotMake(let reason):
+            ChairError("cannot make the handover file: \(reason)", hint: "nothing was written; try again")
+        case .file(let failure): ChairError(failure)
+        case .notRecorded(let reason):
+            ChairError(
+                "wrote \(output), but could not record the handover in your store: \(reason)",
+                hint: "check free disk space and run the export again with a new --output")
+        }
     }
 }
 
@@ -121,41 +116,35 @@ struct ImportHandover: ChairSubcommand {
         }
         let outgoing = current.chair.key
         let opened = try store.open(identityPath: identityOptions.identityPath, identity: identity)
-        let handedOver: [StoredMessage]
+        let imported: Handover.Imported
         do {
-            handedOver = try HandoverFile.open(data, identity: identity, signerKey: outgoing.signingKey)
+            imported = try Handover.takeIn(data, into: opened, identity: identity, outgoing: outgoing)
         } catch {
             throw Self.explain(error, file: file, outgoing: outgoing)
         }
-        let cursor: ChairStore.Cursor?
-        let held: Set<[UInt8]>
-        do {
-            cursor = try opened.fetchCursor()
-            held = try opened.heldChains()
-        } catch {
-            throw ChairError("cannot read your message store: \(error)", hint: "restore it from your backup")
-        }
-        // One this store has yet to pull would arrive twice: once here, once from the relay.
-        let notPulled = handedOver.filter { !held.contains($0.chain) && $0.relaySequence > (cursor?.sequence ?? 0) }
-        guard notPulled.isEmpty else {
-            throw ChairError(
-                "the file holds \(notPulled.count) \(notPulled.count == 1 ? "message" : "messages") your store has not pulled yet",
-                hint: "run 'chair pull', then import again; nothing was changed")
-        }
-        let adoption: ChairStore.Adoption
-        do {
-            adoption = try opened.adopt(handedOver)
-        } catch {
-            throw ChairError(
-                "could not save the handed-over requests: \(error)",
-                hint: "nothing was changed; check free disk space and try again")
-        }
+        let (count, adoption) = (imported.count, imported.adoption)
         printStatus(
-            "chair: took in \(handedOver.count) open contact \(handedOver.count == 1 ? "request" : "requests") from "
+            "chair: took in \(count) open contact \(count == 1 ? "request" : "requests") from "
                 + "\(outgoing.name): \(adoption.merged) already here, now with their history, and \(adoption.added) added"
         )
         printStatus(
             "hint: 'chair contacts' lists them; then take over with 'chair handover take-over --set \(setOptions.set)'")
+    }
+
+    static func explain(_ failure: Handover.ImportFailure, file: String, outgoing: PublicKeyFile) -> ChairError {
+        switch failure {
+        case .file(let error): explain(error, file: file, outgoing: outgoing)
+        case .storeUnreadable(let reason):
+            ChairError("cannot read your message store: \(reason)", hint: "restore it from your backup")
+        case .notPulledYet(let count):
+            ChairError(
+                "the file holds \(count) \(count == 1 ? "message" : "messages") your store has not pulled yet",
+                hint: "run 'chair pull', then import again; nothing was changed")
+        case .cannotSave(let reason):
+            ChairError(
+                "could not save the handed-over requests: \(reason)",
+                hint: "nothing was changed; check free disk space and try again")
+        }
     }
 
     static func explain(_ error: HandoverFile.ReadError, file: String, outgoing: PublicKeyFile) -> ChairError {
