@@ -199,7 +199,7 @@ extension PullCommand {
     static func retentionReminder(_ messages: [ChairStore.Message], retention: RetentionPeriod, now: Date)
         -> ChairError?
     {
-        let old = messages.filter { retention.hasPassed(receivedHour: $0.receivedHour, now: now) }
+        let old = Retention.messages(messages, olderThan: retention, now: now)
         guard let oldest = old.first else { return nil }
         return ChairError(
             "\(old.count) \(old.count == 1 ? "message is" : "messages are") older than your retention period of "

@@ -85,10 +85,7 @@ struct PurgeCommand: ChairSubcommand {
         let opened = try store.unlock(options)
         let wanted = status.flatMap(MessageStatus.init(typed:))
         let now = Date()
-        let old = try opened.fetchMessagesForChair().filter {
-            (olderThan?.hasPassed(receivedHour: $0.receivedHour, now: now) ?? true)
-                && (wanted == nil || $0.status == wanted)
-        }
+        let old = Retention.messages(try opened.fetchMessagesForChair(), olderThan: olderThan, status: wanted, now: now)
         let which = wanted.map { " with status \($0.rawValue)" } ?? ""
         let age = olderThan.map { " older than \($0)" } ?? ""
         guard !old.isEmpty else {
