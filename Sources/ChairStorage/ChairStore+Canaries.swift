@@ -30,9 +30,9 @@ extension ChairStore {
         }
     }
 
-    package static let canaryMigration = "v5: delivery canaries"
+    static let canaryMigration = "v5: delivery canaries"
 
-    package static func registerCanaryMigration(_ migrator: inout DatabaseMigrator) {
+    static func registerCanaryMigration(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration(canaryMigration) { db in
             try db.execute(
                 sql: """
@@ -65,14 +65,14 @@ extension ChairStore {
         }
     }
 
-    package func writeCanary(_ db: Database, number: Int64, _ canary: Canary) throws {
+    func writeCanary(_ db: Database, number: Int64, _ canary: Canary) throws {
         try db.execute(
             sql: "UPDATE sealed_canary SET sealed = ? WHERE number = ?",
             arguments: [try cipher.sealJSON(canary, for: .canary(number: number)), number])
     }
 
     /// Marks the canaries whose identifiers are in `arrived` (hex → relay sequence) as arrived.
-    package func markArrived(_ db: Database, _ arrived: [String: Int64]) throws {
+    func markArrived(_ db: Database, _ arrived: [String: Int64]) throws {
         guard !arrived.isEmpty else { return }
         for (number, var canary) in try fetchCanaries(db) {
             guard let sequence = arrived[canary.identifier], canary.arrivedAs == nil else { continue }

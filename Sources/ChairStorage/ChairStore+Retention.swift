@@ -12,7 +12,7 @@ extension ChairStore {
         package var retention: RetentionPeriod? = Settings.defaultRetention
 
         /// The privacy page's default promise (`retention_period`: one year).
-        package static let defaultRetention = RetentionPeriod(count: 1, unit: .year)
+        static let defaultRetention = RetentionPeriod(count: 1, unit: .year)
     }
 
     /// What is left of deleted messages: their counts, and a digest of each one's chain value,
@@ -52,9 +52,9 @@ extension ChairStore {
         }
     }
 
-    package static let keptMigration = "v6: settings, and the counts kept of deleted messages"
+    static let keptMigration = "v6: settings, and the counts kept of deleted messages"
 
-    package static func registerKeptMigration(_ migrator: inout DatabaseMigrator) {
+    static func registerKeptMigration(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration(keptMigration) { db in
             try db.execute(
                 sql: """

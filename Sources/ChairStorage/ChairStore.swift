@@ -40,7 +40,7 @@ package final class ChairStore {
         package var isUnread: Bool { !events.contains { $0.change == .read } }
 
         /// When the chair first marked it contacted, if ever.
-        package var contactedDate: Date? {
+        var contactedDate: Date? {
             events.first { $0.change == .status(.contacted) }?.date
         }
     }
@@ -102,7 +102,7 @@ package final class ChairStore {
     }
 
     package let database: DatabaseQueue
-    package let cipher: StoreCipher
+    let cipher: StoreCipher
 
     /// Opens (or creates, mode 0600) the store at `path`, with the identity's store key.
     package init(path: String, storeKey: SecretBytes) throws {
@@ -132,7 +132,7 @@ package final class ChairStore {
     /// Creates the store's file, empty and mode 0600, before SQLite opens it: SQLite gives its WAL
     /// and shared-memory files the database file's mode, so all three are private whatever the
     /// process umask. An existing file must be private already.
-    package static func createPrivately(_ path: String) throws {
+    static func createPrivately(_ path: String) throws {
         let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if descriptor >= 0 {
             // open() applies the umask; the mode is set again to be sure of it.
@@ -195,7 +195,7 @@ package final class ChairStore {
 
     /// Copies the WAL into the file and empties it after every change, so that the WAL's size
     /// and its old copies of rewritten rows do not show how often the chair acted on anything.
-    package func emptyWAL() throws {
+    func emptyWAL() throws {
         try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 

@@ -7,7 +7,7 @@ import Sodium
 /// clear), kept so that a store made by an earlier `chair` is moved, once, into sealed rows.
 package enum LegacyStore {
     /// The migrations as they were first written; a new store runs them too, then v3 empties them.
-    package static func registerMigrations(_ migrator: inout DatabaseMigrator) {
+    static func registerMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v1: messages and relay cursor") { db in
             try db.execute(
                 sql: """
@@ -47,7 +47,7 @@ package enum LegacyStore {
 
     /// Moves every old row into `sealed_message` and `sealed_cursor`, keeping the chair's
     /// numbers, then drops the old tables (their pages are overwritten: secure_delete is on).
-    package static func moveRows(_ db: Database, into cipher: StoreCipher) throws {
+    static func moveRows(_ db: Database, into cipher: StoreCipher) throws {
         let rows = try Row.fetchAll(
             db,
             sql:

@@ -28,7 +28,7 @@ package struct StoreCipher {
     }
 
     /// The sizes rows are padded to: the wire's size classes, then whole multiples of the largest.
-    package static let sizeClasses = [4_096, 16_384, 65_536]
+    static let sizeClasses = [4_096, 16_384, 65_536]
 
     /// The padded length for `length` bytes of content (ISO/IEC 7816-4: one 0x80, then zeros).
     package static func paddedLength(for length: Int) -> Int {

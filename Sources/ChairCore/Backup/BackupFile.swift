@@ -14,10 +14,10 @@ import Sodium
 /// where key = SHA-512("blind-relay/v2/chair-backup" || store key)[0:32], and the store file is
 /// a SQLite database (`VACUUM INTO`: no freed pages, so nothing deleted is in it).
 package enum BackupFile {
-    package static let magic: [UInt8] = Array("BRBK".utf8)
+    static let magic: [UInt8] = Array("BRBK".utf8)
     package static let version: UInt8 = 1
     /// An identity file is under 1 KB; anything much longer is not one.
-    package static let largestIdentity = 64 * 1024
+    static let largestIdentity = 64 * 1024
 
     /// Why a backup could not be read.
     package enum ReadError: Error, Equatable {

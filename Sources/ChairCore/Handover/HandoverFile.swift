@@ -16,7 +16,7 @@ import Sodium
 /// "blind-relay/v2/handover" || the incoming chair's encryption key || SHA-512(everything before
 /// the signature). The whole is a libsodium sealed box to the incoming chair's encryption key.
 package enum HandoverFile {
-    package static let magic: [UInt8] = Array("BRHO".utf8)
+    static let magic: [UInt8] = Array("BRHO".utf8)
     package static let version: UInt8 = 1
     package static let label: [UInt8] = Array("blind-relay/v2/handover".utf8)
 

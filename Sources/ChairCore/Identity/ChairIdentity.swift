@@ -19,7 +19,7 @@ public struct ChairIdentity: Sendable {
 
     /// The 96 secret bytes the identity is made from: the encryption secret key, the signing
     /// seed and the store key, in that order (docs/FORMAT.md section 8).
-    package static let secretLength = 96
+    static let secretLength = 96
 
     package var secrets: SecretBytes {
         SecretBytes(count: Self.secretLength) { (output: UnsafeMutablePointer<UInt8>) in

@@ -4,14 +4,14 @@ import Sodium
 
 /// The chair's identity file, encrypted under a passphrase (docs/FORMAT.md section 8).
 public enum IdentityFile {
-    package static let magic: [UInt8] = Array("BRID".utf8)
+    static let magic: [UInt8] = Array("BRID".utf8)
     package static let version: UInt8 = 0x01
-    package static let secretLength = ChairIdentity.secretLength
+    static let secretLength = ChairIdentity.secretLength
     /// The exact length of the binary form.
     package static let length = 121 + secretLength + AEAD.tagLength
-    package static let headerLength = 121
-    package static let operationsRange: ClosedRange<UInt32> = 1...64
-    package static let memoryRange: ClosedRange<UInt64> = 8 * 1024...4 * 1024 * 1024 * 1024
+    static let headerLength = 121
+    static let operationsRange: ClosedRange<UInt32> = 1...64
+    static let memoryRange: ClosedRange<UInt64> = 8 * 1024...4 * 1024 * 1024 * 1024
 
     /// What can be read without the passphrase.
     public struct PublicPart: Sendable, Equatable {

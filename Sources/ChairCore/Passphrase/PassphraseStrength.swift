@@ -25,10 +25,10 @@ import Foundation
 package enum PassphraseStrength {
     package static let minimumBits = 50.0
     /// No rule names a longer piece (the longest listed word has 12 letters, a date 10).
-    package static let longestPiece = 16
+    static let longestPiece = 16
     /// Past this many characters the rest is counted character by character: a passphrase that
     /// long passes anyway, and the estimate stays quick.
-    package static let longestEstimated = 128
+    static let longestEstimated = 128
 
     /// The estimate, in bits.
     package static func bits(_ passphrase: String) -> Double {

@@ -72,7 +72,7 @@ package struct Statistics {
     package func isHidden(_ count: Int) -> Bool { count > 0 && count < threshold }
 
     /// Every month from `first` to `last`, so empty months show as gaps, not as nothing.
-    package static func monthRange(from first: String?, to last: String?) -> [String] {
+    static func monthRange(from first: String?, to last: String?) -> [String] {
         guard let first, let last, let start = yearMonth(first), let end = yearMonth(last) else { return [] }
         var result: [String] = []
         var (year, month) = start

@@ -134,7 +134,7 @@ package struct GroupRecipients {
     /// Whether `set` takes the chair's role over from `signer`: its own chair must be a deputy in
     /// the newest set `signer` signed before it. The outgoing chair's own store needs more: that
     /// its chair handed over to exactly that person.
-    package static func handsOver(
+    static func handsOver(
         from signer: [UInt8], to set: RecipientSet, known: [RecipientSet], ownKey: [UInt8], consentedTo: String?
     ) -> Bool {
         let successor = set.chair.key.signingKey
@@ -160,7 +160,7 @@ package struct GroupRecipients {
     /// someone outside the group's set, so that it is set aside; nil when it was not. Only an
     /// envelope that passes moves `lastSerial` on, so a stranger's envelope naming a newer or
     /// older set changes nothing for the envelopes after it.
-    package mutating func reasonToSetAside(record: SecretBytes, stanzas: Int) -> SetAsideReason? {
+    mutating func reasonToSetAside(record: SecretBytes, stanzas: Int) -> SetAsideReason? {
         let digest: [UInt8]?
         do {
             digest = try SubmissionRecord.recipientSet(in: record)
@@ -181,7 +181,7 @@ package struct GroupRecipients {
     }
 
     /// The people in `set` whom `newest` leaves out, as "Name (role)".
-    package static func alsoReading(_ set: RecipientSet, newest: RecipientSet) -> [String] {
+    static func alsoReading(_ set: RecipientSet, newest: RecipientSet) -> [String] {
         set.members.filter { member in
             !newest.members.contains { $0.key.signingKey == member.key.signingKey }
         }.map { "\($0.key.name) (\($0.role.rawValue))" }

@@ -8,7 +8,7 @@ package struct RetentionPeriod: Codable, Equatable, CustomStringConvertible {
         case day, week, month, year
 
         /// The most days one can last: what bounds a count.
-        package var longestInDays: Int {
+        var longestInDays: Int {
             switch self {
             case .day: 1
             case .week: 7
@@ -31,7 +31,7 @@ package struct RetentionPeriod: Codable, Equatable, CustomStringConvertible {
     package let unit: Unit
 
     /// Up to 100 years: a number any calendar can add without overflowing.
-    package static let largestInDays = 36_525
+    static let largestInDays = 36_525
 
     package init?(count: Int, unit: Unit) {
         guard count >= 1, count <= Self.largestInDays / unit.longestInDays else { return nil }

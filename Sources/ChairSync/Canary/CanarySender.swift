@@ -38,8 +38,8 @@ package struct CanarySender {
         package let token: String
         package let language: String
         package let keys: [[UInt8]]
-        package let setDigest: [UInt8]
-        package let proofOfWorkBits: Int
+        let setDigest: [UInt8]
+        let proofOfWorkBits: Int
     }
 
     package func send() async throws(SyncFailure) -> ChairStore.Canary {
@@ -82,7 +82,7 @@ package struct CanarySender {
     }
 
     /// The form page's token, action, keys, set digest and proof-of-work difficulty.
-    package func readForm(_ base: URL) async throws(SyncFailure) -> FormPage {
+    func readForm(_ base: URL) async throws(SyncFailure) -> FormPage {
         let answer = try await fetch(URLRequest(url: base))
         let status = answer.status
         guard status == 200, let form = PublicForm.read(answer.text), !form.action.isEmpty,
@@ -135,7 +135,7 @@ package struct CanarySender {
 
     /// Ordinary words, of a length drawn so that most canaries take the smallest size class, as
     /// most messages do, and some the next.
-    package static func ordinaryText() -> String {
+    static func ordinaryText() -> String {
         let characters =
             RandomBytes.uniform(below: 10) == 0
             ? 4_200 + Int(RandomBytes.uniform(below: 6_000)) : 120 + Int(RandomBytes.uniform(below: 2_400))

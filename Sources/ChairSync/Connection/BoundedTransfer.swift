@@ -51,7 +51,7 @@ package enum BoundedTransfer {
         case unreachable(String)
     }
 
-    package static let maximumRedirects = 5
+    static let maximumRedirects = 5
 
     /// One client for the process: it follows no redirect itself (`send` decides), and is never
     /// shut down, as the process ends with it.
@@ -144,7 +144,7 @@ package enum BoundedTransfer {
     }
 
     /// Whether two addresses share scheme, host and port (the scheme's default when absent).
-    package static func sameOrigin(_ first: URL?, _ second: URL?) -> Bool {
+    static func sameOrigin(_ first: URL?, _ second: URL?) -> Bool {
         guard let first, let second, let scheme = first.scheme?.lowercased(),
             scheme == second.scheme?.lowercased(), let host = first.host?.lowercased(),
             host == second.host?.lowercased()

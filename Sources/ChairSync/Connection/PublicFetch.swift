@@ -10,7 +10,7 @@ import Foundation
 /// Accept header), for the canary and the audit: nothing in the request marks it as the chair's.
 package enum PublicFetch {
     /// A common browser's, so the chair's requests do not stand out in a proxy's log.
-    package static let userAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
+    static let userAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
     package typealias Answer = BoundedTransfer.Answer
 
@@ -36,5 +36,5 @@ package enum PublicFetch {
     }
 
     /// The most a public page or asset may hold.
-    package static let largestAnswer = 4 * 1024 * 1024
+    static let largestAnswer = 4 * 1024 * 1024
 }

@@ -15,8 +15,8 @@ package struct PublicForm: Equatable {
     /// The keys and set a browser seals to, and the proof of work it must do.
     package struct Sealing: Equatable {
         package let keys: [[UInt8]]
-        package let setDigest: [UInt8]
-        package let proofOfWorkBits: Int?
+        let setDigest: [UInt8]
+        let proofOfWorkBits: Int?
     }
 
     /// The contact form on `html`, or nil when the page has none.

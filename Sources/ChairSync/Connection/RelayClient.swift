@@ -12,7 +12,7 @@ import Sodium
 /// Talks to the relay's chair API over HTTP, signing every request with the chair's key and the
 /// relay's identity, so that no request is good at any other relay.
 package struct RelayClient: RelayConnection {
-    package let baseURL: URL
+    let baseURL: URL
     package let signer: SigningKeyPair
     /// The relay's identity (docs/RELAY-API.md section 3), asked for once by `connect`.
     package private(set) var relayIdentity: [UInt8] = []
@@ -24,18 +24,18 @@ package struct RelayClient: RelayConnection {
     package enum AnswerLimit {
         package static let small = 64 * 1024
         package static let recipientSets = 4 * 1024 * 1024
-        package static let maximumSets = 10_000
-        package static let largestEnvelope =
+        static let maximumSets = 10_000
+        static let largestEnvelope =
             EnvelopeFormat.fixedHeaderLength + EnvelopeFormat.recipientRange.upperBound * EnvelopeFormat.stanzaLength
             + SizeClass.large.paddedLength + EnvelopeFormat.payloadTagLength
-        package static let perEnvelope = (largestEnvelope + 2) / 3 * 4 + 512
+        static let perEnvelope = (largestEnvelope + 2) / 3 * 4 + 512
         package static let lostRanges = 4 * 1024 * 1024
         package static func page(limit: Int) -> Int { limit * perEnvelope + lostRanges }
     }
 
     /// Seconds one request may take from start to last byte; `BLIND_RELAY_REQUEST_SECONDS`
     /// (1 to 3600) for a very slow link (docs/CHAIR.md).
-    package static var deadlineSeconds: Int {
+    static var deadlineSeconds: Int {
         ProcessInfo.processInfo.environment["BLIND_RELAY_REQUEST_SECONDS"].flatMap { Int($0) }
             .flatMap { (1...3600).contains($0) ? $0 : nil } ?? 300
     }

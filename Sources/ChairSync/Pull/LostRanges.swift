@@ -8,7 +8,7 @@ import RelayProtocol
 /// followed across it from its restart value.
 package struct LostRanges {
     /// Where this store stood before the pull; nil for a store's first pull.
-    package let pulledThrough: Int64?
+    let pulledThrough: Int64?
     /// The relay's identity, which each range's restart value is derived from.
     package let relay: [UInt8]
     /// Ranges already named to the chair, by this pull or an earlier one.
@@ -20,10 +20,10 @@ package struct LostRanges {
     /// envelope.
     private var covered = LostSpans()
     /// The chain value each range's following envelope links from, by the range's last number.
-    package private(set) var restartChains: [Int64: [UInt8]] = [:]
+    private(set) var restartChains: [Int64: [UInt8]] = [:]
 
     /// How many new ranges a pull names one by one; the rest are counted in one sentence.
-    package static let namedOneByOne = 10
+    static let namedOneByOne = 10
 
     package init(pulledThrough: Int64?, reported: [LostRangeBody], relay: [UInt8]) {
         self.pulledThrough = pulledThrough
@@ -42,7 +42,7 @@ package struct LostRanges {
 
     /// Takes in a page's ranges; returns what to tell the chair about those not named before.
     /// `firstOnPage` places a new store: what lies below its first envelope came before it.
-    package mutating func absorb(_ ranges: [LostRangeBody]?, firstOnPage: Int64?) -> [Notice] {
+    mutating func absorb(_ ranges: [LostRangeBody]?, firstOnPage: Int64?) -> [Notice] {
         // Numbers a relay can issue only, so that no arithmetic below can overflow.
         let new = Set((ranges ?? []).filter(LostSpans.isWellFormed)).subtracting(known)
         guard !new.isEmpty else { return [] }
@@ -65,7 +65,7 @@ package struct LostRanges {
     }
 
     /// The sequence expected next once every range that holds `expected` is crossed.
-    package func crossing(from expected: Int64) -> Int64 {
+    func crossing(from expected: Int64) -> Int64 {
         covered.crossing(from: expected)
     }
 }

@@ -36,14 +36,14 @@ package struct PullSession {
     /// Envelopes asked for at once. Each answer is read only up to what this many envelopes of
     /// the largest size class can hold, with the lost ranges a page repeats
     /// (`RelayClient.AnswerLimit`): about 26 MiB at 250.
-    package static let pageSize = 250
+    static let pageSize = 250
 
     /// What a pull did, for the summary line.
     package struct Outcome {
         package var stored = 0
         package var contactRequests = 0
         package var unreadable = 0
-        package var deletedOnRelay = 0
+        var deletedOnRelay = 0
         package var relayFull = false
         /// Set when the chain did not verify; pulling stopped before the break.
         package var chainBreak: ChainBreak?
@@ -95,12 +95,12 @@ package struct PullSession {
     /// A pull of a relay whose history is no longer this store's: everything it holds is fetched
     /// and checked, and what is held here already (by chain value) is left out.
     package struct Rewrite {
-        package let pulledThrough: Int64
+        let pulledThrough: Int64
         package let held: Set<[UInt8]>
         /// Digests of the chain values of messages the chair deleted: never delivered again.
         package let deleted: Set<String>
 
-        package func holdsOrDeleted(_ chain: [UInt8]) -> Bool {
+        func holdsOrDeleted(_ chain: [UInt8]) -> Bool {
             held.contains(chain) || deleted.contains(ChairStore.KeptCounts.digest(ofChain: chain))
         }
     }
@@ -118,13 +118,13 @@ package struct PullSession {
     }
 
     /// A sum of counts a relay reported, which a hostile one may make as large as it likes.
-    package static func saturatingSum(_ total: Int, _ more: Int) -> Int {
+    static func saturatingSum(_ total: Int, _ more: Int) -> Int {
         let (sum, overflow) = total.addingReportingOverflow(max(more, 0))
         return overflow ? Int.max : sum
     }
 
     /// How many keys an envelope was sealed to (its header was checked when it was opened).
-    package static func stanzaCount(_ envelope: [UInt8]) -> Int {
+    static func stanzaCount(_ envelope: [UInt8]) -> Int {
         (try? EnvelopeHeader(validating: envelope))?.recipientCount ?? 0
     }
 
@@ -145,12 +145,12 @@ package struct PullSession {
         /// The relay's chain value for the row: what acknowledgements name.
         package let chain: [UInt8]
         /// Whether `chain` follows from the chain value the relay sent just before it.
-        package let linksToPrevious: Bool
+        let linksToPrevious: Bool
         /// The chain value this envelope itself was stored with, which its receipt code came
         /// from: `chain` when the row links; else the row on the page whose chain value the
         /// envelope produces (rows swapped); else the value it would have had here, which no
         /// receipt was shown for. Never another envelope's.
-        package let receiptChain: [UInt8]
+        let receiptChain: [UInt8]
         package let opened: Result<SecretBytes, EnvelopeError>
     }
 
@@ -218,10 +218,10 @@ package struct PullSession {
     }
 
     /// "YYYY-MM-DDTHH", as the relay stores it; anything else arrived damaged.
-    package static let receivedHourLength = 13
+    static let receivedHourLength = 13
 
     /// Why `item` does not follow on from the envelope before it, or nil when it does.
-    package static func chainProblem(item: StoredEnvelopeBody, linksToPrevious: Bool, expectedSequence: Int64)
+    static func chainProblem(item: StoredEnvelopeBody, linksToPrevious: Bool, expectedSequence: Int64)
         -> ChainBreak?
     {
         if item.sequence != expectedSequence {
@@ -235,7 +235,7 @@ package struct PullSession {
 extension EnvelopeError {
     /// The file key opened, so the envelope was sealed to this identity, but what follows it did
     /// not authenticate: it was changed after sealing, whatever its chain says.
-    package var meansAlteredAfterSealing: Bool {
+    var meansAlteredAfterSealing: Bool {
         if case .payloadFailure = self { return true }
         return false
     }

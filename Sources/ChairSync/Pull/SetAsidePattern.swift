@@ -29,7 +29,7 @@ package struct SetAsidePattern: Equatable {
     package private(set) var counted = 0
     package private(set) var suspect = 0
     /// False on a store's first pull.
-    package let countsUnopened: Bool
+    let countsUnopened: Bool
 
     package init(trailingRun: Int, countsUnopened: Bool) {
         self.trailingRun = max(0, trailingRun)
@@ -58,5 +58,5 @@ package struct SetAsidePattern: Equatable {
 
     /// Whether the pull should say that the relay itself may be sealing to other keys: said by
     /// every pull that adds to such a pattern, and by none that brings nothing new.
-    package var warns: Bool { suspect > 0 && (isLongRun || isMostOfPull) }
+    var warns: Bool { suspect > 0 && (isLongRun || isMostOfPull) }
 }
