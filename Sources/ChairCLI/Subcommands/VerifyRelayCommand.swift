@@ -52,8 +52,8 @@ struct VerifyRelayCommand: AsyncChairSubcommand {
         } catch {
             throw ChairError(error, during: .audit)
         }
-        for line in report.checked { print("checked: \(line)") }
-        for difference in report.differences { print("difference: \(difference)") }
+        for line in report.checked { print("checked: \(AuditText.checked(line))") }
+        for difference in report.differences { print("difference: \(AuditText.difference(difference))") }
         guard report.differences.isEmpty else {
             throw ChairError(
                 "the relay differs from release \(Release.version) in \(report.differences.count) way\(report.differences.count == 1 ? "" : "s")",

@@ -30,36 +30,64 @@ package struct RelayVerifier {
         self.ownKey = ownKey
     }
 
-    /// What was checked (a line each), and every difference found.
+    /// What was checked, and every difference found, in order.
     package struct Report {
-        package var checked: [String] = []
-        package var differences: [String] = []
+        package var checked: [Checked] = []
+        package var differences: [Difference] = []
+    }
+
+    /// The form page in each language the relay serves.
+    package enum Language: Sendable {
+        case english, welsh
+    }
+
+    /// Something checked and found as released.
+    package enum Checked: Equatable, Sendable {
+        case pageAndAssets(Language)
+        case formSealsToSet(Language, serial: Int64)
+        case assetList
+    }
+
+    /// How what the relay serves differs from the release and the group's sets.
+    package enum Difference: Equatable, Sendable {
+        case pageStatus(Language, status: Int)
+        case contentSecurityPolicy(Language, served: String?)
+        /// A released asset the page does not load; `sealing` when it is one browsers seal with.
+        case assetNotLoaded(path: String, releasedHash: String, sealing: Bool)
+        case unreadableScript(Language)
+        case fieldTable(Language)
+        /// The page loads something the release does not have: its path, or nil for inline.
+        case unreleasedAsset(Language, path: String?)
+        case assetBytes(path: String, servedHash: String, releasedHash: String)
+        case integrityHash(Language, path: String)
+        case noContactForm(Language)
+        case postsElsewhere(Language)
+        case sealsToUnsignedKeys(Language)
+        case doesNotSealToYou(Language)
+        case assetListUnreadable(path: String)
+        case assetListHash(path: String)
     }
 
     package func verify() async throws(SyncFailure) -> Report {
         var report = Report()
         var fetched: [String: [UInt8]] = [:]
-        for (language, query) in [("English", ""), ("Welsh", "?lang=cy")] {
+        for (language, query) in [(Language.english, ""), (.welsh, "?lang=cy")] {
             let page = try await get("/" + query)
             guard page.status == 200 else {
-                report.differences.append("the \(language) form page answered with status \(page.status)")
+                report.differences.append(.pageStatus(language, status: page.status))
                 continue
             }
             if page.header("Content-Security-Policy") != PublicPage.contentSecurityPolicy {
                 report.differences.append(
-                    "the \(language) form page's Content-Security-Policy is not the released one, so it may run scripts from elsewhere: \(page.header("Content-Security-Policy") ?? "none")"
-                )
+                    .contentSecurityPolicy(language, served: page.header("Content-Security-Policy")))
             }
             try await checkTags(in: page.text, language: language, fetched: &fetched, report: &report)
             checkForm(in: page.text, language: language, report: &report)
-            report.checked.append("the \(language) form page, its scripts and its stylesheet")
+            report.checked.append(.pageAndAssets(language))
         }
         for (path, hash) in released.sorted(by: { $0.key < $1.key }) where fetched[path] == nil {
             let sealing = ["/assets/nacl-fast.min.js", "/assets/blake2b.js", "/assets/seal.js"].contains(path)
-            report.differences.append(
-                sealing
-                    ? "the form does not load \(path) (SHA-256 \(hash.prefix(16))…), so browsers do not seal messages and the relay reads them before sealing; ask the host to install node-tweetnacl"
-                    : "the form does not load \(path)")
+            report.differences.append(.assetNotLoaded(path: path, releasedHash: hash, sealing: sealing))
         }
         try await checkAssetManifest(fetched: fetched, report: &report)
         return report
@@ -79,13 +107,13 @@ package struct RelayVerifier {
 
     /// Every script and stylesheet the page loads is one the release serves, with its bytes and
     /// integrity hash; the only inline script is the field table, exactly as released.
-    private func checkTags(in html: String, language: String, fetched: inout [String: [UInt8]], report: inout Report)
+    private func checkTags(in html: String, language: Language, fetched: inout [String: [UInt8]], report: inout Report)
         async throws(SyncFailure)
     {
         // Any case, as browsers read tags; a script element this cannot parse is a difference too.
         let scripts = html.matches(of: /<script\b([^>]*)>([^<]*)<\/script>/.ignoresCase())
         if html.matches(of: /<script\b/.ignoresCase()).count != scripts.count {
-            report.differences.append("the \(language) form page has a script element this check cannot read")
+            report.differences.append(.unreadableScript(language))
         }
         for match in scripts {
             let attributes = String(match.1)
@@ -93,8 +121,7 @@ package struct RelayVerifier {
                 // Data, never run (the policy allows no inline script): the page's words for its
                 // script, and the field table, which must be this release's.
                 if attributes.contains("id=\"submission-fields\"") && String(match.2) != SubmissionField.json {
-                    report.differences.append(
-                        "the \(language) form page's field table is not the released one")
+                    report.differences.append(.fieldTable(language))
                 }
                 continue
             }
@@ -109,7 +136,7 @@ package struct RelayVerifier {
     }
 
     private func checkAsset(
-        _ attributes: String, reference: String, language: String, fetched: inout [String: [UInt8]],
+        _ attributes: String, reference: String, language: Language, fetched: inout [String: [UInt8]],
         report: inout Report
     ) async throws(SyncFailure) {
         func value(_ name: String) -> String? {
@@ -117,9 +144,7 @@ package struct RelayVerifier {
             return String(attributes[start.upperBound...].prefix { $0 != "\"" })
         }
         guard let path = value(reference), let expected = released[path] else {
-            report.differences.append(
-                "the \(language) form page loads \(value(reference) ?? "an inline script"), which the release does not have"
-            )
+            report.differences.append(.unreleasedAsset(language, path: value(reference)))
             return
         }
         if fetched[path] == nil {
@@ -129,37 +154,34 @@ package struct RelayVerifier {
         let bytes = fetched[path] ?? []
         if Hex.encode(SHA256.hash(bytes)) != expected {
             report.differences.append(
-                "\(path) as served is not the released file (SHA-256 \(Hex.encode(SHA256.hash(bytes)).prefix(16))…, released \(expected.prefix(16))…)"
-            )
+                .assetBytes(path: path, servedHash: Hex.encode(SHA256.hash(bytes)), releasedHash: expected))
         }
         if value("integrity") != "sha512-" + Base64.encode(SHA512.hash(bytes)) {
-            report.differences.append(
-                "the \(language) form page's integrity hash for \(path) does not match what is served")
+            report.differences.append(.integrityHash(language, path: path))
         }
     }
 
     /// The form posts back to the relay, sealed to exactly a set the group's chair signed,
     /// with this chair in it.
-    private func checkForm(in html: String, language: String, report: inout Report) {
+    private func checkForm(in html: String, language: Language, report: inout Report) {
         guard let form = PublicForm.read(html) else {
-            report.differences.append("the \(language) form page has no contact form")
+            report.differences.append(.noContactForm(language))
             return
         }
         if form.action.wholeMatch(of: /\/submit(\?[^"]*)?/) == nil {
-            report.differences.append("the \(language) form posts somewhere other than the relay's /submit")
+            report.differences.append(.postsElsewhere(language))
         }
         // No browser sealing: reported with the missing scripts.
         guard let sealing = form.sealing else { return }
         let keys = sealing.keys
         guard let set = group.set(withDigest: sealing.setDigest), set.encryptionKeys == keys else {
-            report.differences.append(
-                "the \(language) form seals messages to keys that are not a recipients set the group's chair signed")
+            report.differences.append(.sealsToUnsignedKeys(language))
             return
         }
         if !keys.contains(ownKey) {
-            report.differences.append("the \(language) form does not seal messages to you")
+            report.differences.append(.doesNotSealToYou(language))
         }
-        report.checked.append("the \(language) form seals to recipients set \(set.serial), signed by the group's chair")
+        report.checked.append(.formSealsToSet(language, serial: set.serial))
     }
 
     /// The relay's own list of its assets agrees with what it served.
@@ -169,13 +191,13 @@ package struct RelayVerifier {
             let manifest = try? JSONDecoder().decode([String: [String: String]].self, from: answer.data),
             let assets = manifest["assets"]
         else {
-            report.differences.append("the relay's asset list (\(PublicPage.assetManifestPath)) could not be read")
+            report.differences.append(.assetListUnreadable(path: PublicPage.assetManifestPath))
             return
         }
         for (path, bytes) in fetched.sorted(by: { $0.key < $1.key })
         where assets[path] != "sha512-" + Base64.encode(SHA512.hash(bytes)) {
-            report.differences.append("the relay's asset list gives another hash for \(path) than what it served")
+            report.differences.append(.assetListHash(path: path))
         }
-        report.checked.append("the relay's asset list")
+        report.checked.append(.assetList)
     }
 }
